@@ -1,0 +1,51 @@
+import { EcrLifecyclePolicy } from "@cdktf/provider-aws/lib/ecr-lifecycle-policy";
+import { EcrRepository } from "@cdktf/provider-aws/lib/ecr-repository";
+import { Construct } from "constructs";
+
+export interface ContainerRegistryProps {
+  /** Repository name, e.g. `nginx`. */
+  readonly repositoryName: string;
+  /** How many images the lifecycle policy keeps. @default 30 */
+  readonly keepImages?: number;
+  /** Delete the repository on destroy even when it holds images. @default false */
+  readonly forceDelete?: boolean;
+}
+
+/**
+ * The app's ECR repository. Tags are immutable, so a semver tag Flux has rolled out can never
+ * be pushed again with other content, and every push is scanned.
+ * https://docs.aws.amazon.com/AmazonECR/latest/userguide/LifecyclePolicies.html
+ */
+export class ContainerRegistry extends Construct {
+  public readonly repository: EcrRepository;
+
+  constructor(scope: Construct, id: string, props: ContainerRegistryProps) {
+    super(scope, id);
+    const keepImages = props.keepImages ?? 30;
+    this.repository = new EcrRepository(this, "repository", {
+      name: props.repositoryName,
+      imageTagMutability: "IMMUTABLE",
+      imageScanningConfiguration: { scanOnPush: true },
+      forceDelete: props.forceDelete ?? false,
+    });
+    new EcrLifecyclePolicy(this, "lifecycle-policy", {
+      repository: this.repository.name,
+      policy: JSON.stringify({
+        rules: [
+          {
+            rulePriority: 1,
+            description: "Expire untagged images after 7 days",
+            selection: { tagStatus: "untagged", countType: "sinceImagePushed", countUnit: "days", countNumber: 7 },
+            action: { type: "expire" },
+          },
+          {
+            rulePriority: 2,
+            description: `Keep the ${keepImages} most recent images`,
+            selection: { tagStatus: "any", countType: "imageCountMoreThan", countNumber: keepImages },
+            action: { type: "expire" },
+          },
+        ],
+      }),
+    });
+  }
+}

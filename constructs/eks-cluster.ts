@@ -1,0 +1,177 @@
+import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group";
+import { EksAccessEntry } from "@cdktf/provider-aws/lib/eks-access-entry";
+import { EksAccessPolicyAssociation } from "@cdktf/provider-aws/lib/eks-access-policy-association";
+import { EksCluster as AwsEksCluster } from "@cdktf/provider-aws/lib/eks-cluster";
+import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
+import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
+import { IamRolePolicyAttachment } from "@cdktf/provider-aws/lib/iam-role-policy-attachment";
+import { KmsAlias } from "@cdktf/provider-aws/lib/kms-alias";
+import { KmsKey } from "@cdktf/provider-aws/lib/kms-key";
+import { KmsKeyPolicy } from "@cdktf/provider-aws/lib/kms-key-policy";
+import { Fn } from "cdktf";
+import { Construct } from "constructs";
+
+/** Every control-plane log type: api, audit and authenticator are the ones incidents need. */
+export const CONTROL_PLANE_LOG_TYPES = ["api", "audit", "authenticator", "controllerManager", "scheduler"];
+
+export interface EksClusterProps {
+  /** Cluster name. */
+  readonly name: string;
+  /** Kubernetes minor version, e.g. "1.34". */
+  readonly kubernetesVersion: string;
+  /** AWS partition (`aws`, `aws-cn`, `aws-us-gov`), from the aws_partition data source. */
+  readonly partition: string;
+  /** AWS region of the cluster. */
+  readonly region: string;
+  /** Subnets for the control plane's network interfaces (the private ones). */
+  readonly subnetIds: string[];
+  /** Public API endpoint on or off; the private endpoint is always on. */
+  readonly endpointPublicAccess: boolean;
+  /** CIDRs allowed to reach the public endpoint. */
+  readonly publicAccessCidrs: string[];
+  /** Give the creating identity cluster-admin (EKS replaces the cluster when this changes). */
+  readonly creatorAdmin: boolean;
+  /** IAM principals given cluster-admin through access entries. */
+  readonly adminPrincipalArns: string[];
+  /** Days CloudWatch keeps control-plane logs. */
+  readonly logRetentionDays: number;
+}
+
+/**
+ * The EKS control plane: its IAM role, a KMS key (with rotation) that envelope-encrypts
+ * Kubernetes Secrets and the control-plane log group, the log group itself (created first so
+ * EKS does not create one that never expires), and API-mode access entries.
+ * https://docs.aws.amazon.com/eks/latest/userguide/enable-kms.html
+ */
+export class EksCluster extends Construct {
+  public readonly cluster: AwsEksCluster;
+  public readonly kmsKey: KmsKey;
+
+  constructor(scope: Construct, id: string, props: EksClusterProps) {
+    super(scope, id);
+    const arnPrefix = `arn:${props.partition}`;
+
+    const role = new IamRole(this, "role", {
+      name: `${props.name}-eks-cluster`,
+      assumeRolePolicy: JSON.stringify({
+        Version: "2012-10-17",
+        Statement: [
+          { Effect: "Allow", Principal: { Service: "eks.amazonaws.com" }, Action: ["sts:AssumeRole", "sts:TagSession"] },
+        ],
+      }),
+    });
+    const clusterPolicy = new IamRolePolicyAttachment(this, "cluster-policy", {
+      role: role.name,
+      policyArn: `${arnPrefix}:iam::aws:policy/AmazonEKSClusterPolicy`,
+    });
+
+    this.kmsKey = new KmsKey(this, "kms-key", {
+      description: `EKS ${props.name}: Kubernetes Secrets and control-plane logs`,
+      enableKeyRotation: true,
+      deletionWindowInDays: 30,
+    });
+    new KmsAlias(this, "kms-alias", { name: `alias/eks/${props.name}`, targetKeyId: this.kmsKey.keyId });
+    const keyPolicy = new KmsKeyPolicy(this, "kms-key-policy", {
+      keyId: this.kmsKey.keyId,
+      policy: this.keyPolicy(props),
+    });
+    const roleKmsAccess = new IamRolePolicy(this, "cluster-kms-access", {
+      role: role.id,
+      name: "kms-envelope-encryption",
+      policy: JSON.stringify({
+        Version: "2012-10-17",
+        Statement: [
+          {
+            Effect: "Allow",
+            Action: ["kms:Encrypt", "kms:Decrypt", "kms:ListGrants", "kms:DescribeKey"],
+            Resource: this.kmsKey.arn,
+          },
+        ],
+      }),
+    });
+
+    const logGroup = new CloudwatchLogGroup(this, "log-group", {
+      name: `/aws/eks/${props.name}/cluster`,
+      retentionInDays: props.logRetentionDays,
+      kmsKeyId: this.kmsKey.arn,
+      dependsOn: [keyPolicy],
+    });
+
+    this.cluster = new AwsEksCluster(this, "cluster", {
+      name: props.name,
+      version: props.kubernetesVersion,
+      roleArn: role.arn,
+      vpcConfig: {
+        subnetIds: props.subnetIds,
+        endpointPrivateAccess: true,
+        endpointPublicAccess: props.endpointPublicAccess,
+        publicAccessCidrs: props.endpointPublicAccess ? props.publicAccessCidrs : undefined,
+      },
+      accessConfig: {
+        authenticationMode: "API",
+        bootstrapClusterCreatorAdminPermissions: props.creatorAdmin,
+      },
+      // Both default to true in the provider and replace the cluster when changed: say so here.
+      bootstrapSelfManagedAddons: false,
+      encryptionConfig: { provider: { keyArn: this.kmsKey.arn }, resources: ["secrets"] },
+      enabledClusterLogTypes: CONTROL_PLANE_LOG_TYPES,
+      upgradePolicy: { supportType: "STANDARD" },
+      dependsOn: [logGroup, clusterPolicy, roleKmsAccess],
+    });
+
+    const seen = new Set<string>();
+    for (const principalArn of props.adminPrincipalArns) {
+      // Ids come from the ARN, not the list position, so removing one admin leaves the others be.
+      const entryId = `admin-${principalArn.split(":").pop()!.replace(/[^A-Za-z0-9-]+/g, "-").toLowerCase()}`;
+      if (seen.has(entryId)) throw new Error(`two admin principals map to the same id ${entryId}: ${principalArn}`);
+      seen.add(entryId);
+      const entry = new EksAccessEntry(this, entryId, {
+        clusterName: this.cluster.name,
+        principalArn,
+        type: "STANDARD",
+      });
+      new EksAccessPolicyAssociation(this, `${entryId}-policy`, {
+        clusterName: this.cluster.name,
+        principalArn,
+        policyArn: `${arnPrefix}:eks::aws:cluster-access-policy/AmazonEKSClusterAdminPolicy`,
+        accessScope: { type: "cluster" },
+        dependsOn: [entry],
+      });
+    }
+  }
+
+  /**
+   * The account's root keeps full control (the default key policy), and CloudWatch Logs may use
+   * the key for this cluster's log group only. The account id comes from the key's own ARN, so
+   * the stack needs no aws_caller_identity lookup and plans without credentials.
+   * https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/encrypt-log-data-kms.html
+   */
+  private keyPolicy(props: EksClusterProps): string {
+    const account = Fn.element(Fn.split(":", this.kmsKey.arn), 4);
+    const arnPrefix = `arn:${props.partition}`;
+    return JSON.stringify({
+      Version: "2012-10-17",
+      Statement: [
+        {
+          Sid: "AccountAdministration",
+          Effect: "Allow",
+          Principal: { AWS: `${arnPrefix}:iam::${account}:root` },
+          Action: "kms:*",
+          Resource: "*",
+        },
+        {
+          Sid: "ControlPlaneLogs",
+          Effect: "Allow",
+          Principal: { Service: `logs.${props.region}.amazonaws.com` },
+          Action: ["kms:Encrypt*", "kms:Decrypt*", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:Describe*"],
+          Resource: "*",
+          Condition: {
+            ArnEquals: {
+              "kms:EncryptionContext:aws:logs:arn": `${arnPrefix}:logs:${props.region}:${account}:log-group:/aws/eks/${props.name}/cluster`,
+            },
+          },
+        },
+      ],
+    });
+  }
+}

@@ -1,0 +1,31 @@
+/**
+ * The names Kubernetes and Flux care about, typed once. A Flux API move (v1beta2 -> v1) is a
+ * one-line change here, and the tests check config_files/ against these.
+ * https://fluxcd.io/flux/components/
+ */
+export const FLUX_VERSION = "v2.8.5";
+export const FLUX_NAMESPACE = "flux-system";
+/** The GitRepository and Kustomization `flux_bootstrap_git` creates. */
+export const FLUX_SOURCE_NAME = "flux-system";
+
+export const API_VERSIONS = {
+  GitRepository: "source.toolkit.fluxcd.io/v1",
+  HelmRepository: "source.toolkit.fluxcd.io/v1",
+  Kustomization: "kustomize.toolkit.fluxcd.io/v1",
+  HelmRelease: "helm.toolkit.fluxcd.io/v2",
+  ImageRepository: "image.toolkit.fluxcd.io/v1",
+  ImagePolicy: "image.toolkit.fluxcd.io/v1",
+  ImageUpdateAutomation: "image.toolkit.fluxcd.io/v1",
+  Receiver: "notification.toolkit.fluxcd.io/v1",
+  Provider: "notification.toolkit.fluxcd.io/v1beta3",
+  Alert: "notification.toolkit.fluxcd.io/v1beta3",
+} as const;
+
+/** Controllers `flux_bootstrap_git` adds on top of the four defaults, for image automation. */
+export const IMAGE_AUTOMATION_COMPONENTS = ["image-reflector-controller", "image-automation-controller"];
+
+/** The service account whose pods read ECR tags: the core stack gives it an AWS role. */
+export const IMAGE_REFLECTOR = { namespace: FLUX_NAMESPACE, serviceAccount: "image-reflector-controller" } as const;
+
+/** The cluster autoscaler, installed by Flux from infrastructure/, with its AWS role from core. */
+export const CLUSTER_AUTOSCALER = { namespace: "kube-system", serviceAccount: "cluster-autoscaler" } as const;

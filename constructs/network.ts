@@ -1,0 +1,115 @@
+import { DefaultSecurityGroup } from "@cdktf/provider-aws/lib/default-security-group";
+import { Eip } from "@cdktf/provider-aws/lib/eip";
+import { InternetGateway } from "@cdktf/provider-aws/lib/internet-gateway";
+import { NatGateway } from "@cdktf/provider-aws/lib/nat-gateway";
+import { RouteTable } from "@cdktf/provider-aws/lib/route-table";
+import { RouteTableAssociation } from "@cdktf/provider-aws/lib/route-table-association";
+import { Subnet } from "@cdktf/provider-aws/lib/subnet";
+import { Vpc } from "@cdktf/provider-aws/lib/vpc";
+import { Construct } from "constructs";
+
+export interface NetworkProps {
+  /** Name prefix of every resource's Name tag; the EKS cluster name. */
+  readonly name: string;
+  /** The VPC's IPv4 block. */
+  readonly vpcCidr: string;
+  /** Availability zones; subnet lists follow their order. */
+  readonly availabilityZones: string[];
+  /** One private subnet CIDR per zone. */
+  readonly privateSubnets: string[];
+  /** One public subnet CIDR per zone. */
+  readonly publicSubnets: string[];
+  /**
+   * `single` puts one NAT gateway in the first zone; `one-per-az` gives each zone its own.
+   * @default "single"
+   */
+  readonly natGateways?: "single" | "one-per-az";
+}
+
+/**
+ * A VPC for EKS: public subnets (NAT gateways, internet-facing load balancers) and private
+ * subnets (nodes, internal load balancers) in each zone, tagged with the roles the AWS load
+ * balancer integrations look for:
+ * https://docs.aws.amazon.com/eks/latest/userguide/network-load-balancing.html
+ */
+export class Network extends Construct {
+  public readonly vpc: Vpc;
+  public readonly privateSubnetIds: string[];
+  public readonly publicSubnetIds: string[];
+  public readonly natGatewayCount: number;
+
+  constructor(scope: Construct, id: string, props: NetworkProps) {
+    super(scope, id);
+    const zones = props.availabilityZones;
+    this.natGatewayCount = (props.natGateways ?? "single") === "single" ? 1 : zones.length;
+    const tag = (suffix: string) => ({ Name: `${props.name}-${suffix}` });
+
+    this.vpc = new Vpc(this, "vpc", {
+      cidrBlock: props.vpcCidr,
+      enableDnsHostnames: true,
+      enableDnsSupport: true,
+      tags: tag("vpc"),
+    });
+    // Strip the default security group of its allow-all rules so nothing lands in it by accident.
+    new DefaultSecurityGroup(this, "default-security-group", {
+      vpcId: this.vpc.id,
+      ingress: [],
+      egress: [],
+      tags: tag("default-deny"),
+    });
+    const igw = new InternetGateway(this, "internet-gateway", { vpcId: this.vpc.id, tags: tag("igw") });
+
+    const publicSubnets = zones.map(
+      (az, i) =>
+        new Subnet(this, `public-${i}`, {
+          vpcId: this.vpc.id,
+          availabilityZone: az,
+          cidrBlock: props.publicSubnets[i],
+          mapPublicIpOnLaunch: true,
+          tags: { ...tag(`public-${az}`), "kubernetes.io/role/elb": "1" },
+        }),
+    );
+    const privateSubnets = zones.map(
+      (az, i) =>
+        new Subnet(this, `private-${i}`, {
+          vpcId: this.vpc.id,
+          availabilityZone: az,
+          cidrBlock: props.privateSubnets[i],
+          tags: { ...tag(`private-${az}`), "kubernetes.io/role/internal-elb": "1" },
+        }),
+    );
+
+    const publicRoutes = new RouteTable(this, "public-routes", {
+      vpcId: this.vpc.id,
+      route: [{ cidrBlock: "0.0.0.0/0", gatewayId: igw.id }],
+      tags: tag("public"),
+    });
+    publicSubnets.forEach(
+      (subnet, i) =>
+        new RouteTableAssociation(this, `public-${i}-routes`, { subnetId: subnet.id, routeTableId: publicRoutes.id }),
+    );
+
+    const natGateways = Array.from({ length: this.natGatewayCount }, (_, i) => {
+      const eip = new Eip(this, `nat-${i}-eip`, { domain: "vpc", tags: tag(`nat-${zones[i]}`) });
+      return new NatGateway(this, `nat-${i}`, {
+        allocationId: eip.allocationId,
+        subnetId: publicSubnets[i].id,
+        tags: tag(`nat-${zones[i]}`),
+        dependsOn: [igw],
+      });
+    });
+    // One route table per private subnet, so moving from one NAT gateway to one per zone
+    // changes routes in place instead of re-associating subnets.
+    privateSubnets.forEach((subnet, i) => {
+      const routes = new RouteTable(this, `private-${i}-routes`, {
+        vpcId: this.vpc.id,
+        route: [{ cidrBlock: "0.0.0.0/0", natGatewayId: natGateways[i % natGateways.length].id }],
+        tags: tag(`private-${zones[i]}`),
+      });
+      new RouteTableAssociation(this, `private-${i}-association`, { subnetId: subnet.id, routeTableId: routes.id });
+    });
+
+    this.privateSubnetIds = privateSubnets.map((s) => s.id);
+    this.publicSubnetIds = publicSubnets.map((s) => s.id);
+  }
+}

@@ -1,0 +1,94 @@
+import { EksNodeGroup } from "@cdktf/provider-aws/lib/eks-node-group";
+import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
+import { IamRolePolicyAttachment } from "@cdktf/provider-aws/lib/iam-role-policy-attachment";
+import { LaunchTemplate } from "@cdktf/provider-aws/lib/launch-template";
+import { ITerraformDependable, Token } from "cdktf";
+import { Construct } from "constructs";
+
+/** The policies every EKS worker needs: join the cluster, run the VPC CNI, pull from ECR. */
+export const NODE_POLICIES = ["AmazonEKSWorkerNodePolicy", "AmazonEKS_CNI_Policy", "AmazonEC2ContainerRegistryReadOnly"];
+
+/** Amazon Linux 2023: EKS publishes no Amazon Linux 2 AMIs for Kubernetes 1.33 and newer. */
+export const AMI_TYPE = "AL2023_x86_64_STANDARD";
+
+export interface NodeGroupProps {
+  /** The cluster to join. */
+  readonly clusterName: string;
+  /** AWS partition, for managed policy ARNs. */
+  readonly partition: string;
+  /** Subnets the nodes run in (the private ones). */
+  readonly subnetIds: string[];
+  /** EC2 instance types. */
+  readonly instanceTypes: string[];
+  /** `SPOT` or `ON_DEMAND`. */
+  readonly capacityType: "SPOT" | "ON_DEMAND";
+  readonly minSize: number;
+  readonly desiredSize: number;
+  readonly maxSize: number;
+  /** Root volume size in GiB. */
+  readonly diskSizeGiB: number;
+  /** What must exist before nodes start (vpc-cni, eks-pod-identity-agent). @default [] */
+  readonly dependsOn?: ITerraformDependable[];
+}
+
+/**
+ * A managed node group on AL2023 behind a launch template that enforces IMDSv2 and an
+ * encrypted gp3 root volume.
+ * https://docs.aws.amazon.com/eks/latest/userguide/launch-templates.html
+ */
+export class NodeGroup extends Construct {
+  public readonly nodeGroup: EksNodeGroup;
+
+  constructor(scope: Construct, id: string, props: NodeGroupProps) {
+    super(scope, id);
+    const role = new IamRole(this, "role", {
+      name: `${props.clusterName}-eks-node`,
+      assumeRolePolicy: JSON.stringify({
+        Version: "2012-10-17",
+        Statement: [{ Effect: "Allow", Principal: { Service: "ec2.amazonaws.com" }, Action: "sts:AssumeRole" }],
+      }),
+    });
+    const attachments = NODE_POLICIES.map(
+      (policy) =>
+        new IamRolePolicyAttachment(this, `policy-${policy}`, {
+          role: role.name,
+          policyArn: `arn:${props.partition}:iam::aws:policy/${policy}`,
+        }),
+    );
+
+    const template = new LaunchTemplate(this, "launch-template", {
+      namePrefix: `${props.clusterName}-node-`,
+      description: `Nodes of EKS cluster ${props.clusterName}`,
+      updateDefaultVersion: true,
+      metadataOptions: {
+        httpEndpoint: "enabled",
+        httpTokens: "required",
+        // 2 hops let containers on the node network reach IMDSv2, as the EKS default template does.
+        httpPutResponseHopLimit: 2,
+      },
+      blockDeviceMappings: [
+        {
+          deviceName: "/dev/xvda",
+          ebs: { volumeSize: props.diskSizeGiB, volumeType: "gp3", encrypted: "true", deleteOnTermination: "true" },
+        },
+      ],
+      tagSpecifications: [{ resourceType: "instance", tags: { Name: `${props.clusterName}-node` } }],
+    });
+
+    this.nodeGroup = new EksNodeGroup(this, "node-group", {
+      clusterName: props.clusterName,
+      nodeGroupName: "default",
+      nodeRoleArn: role.arn,
+      subnetIds: props.subnetIds,
+      amiType: AMI_TYPE,
+      capacityType: props.capacityType,
+      instanceTypes: props.instanceTypes,
+      scalingConfig: { minSize: props.minSize, desiredSize: props.desiredSize, maxSize: props.maxSize },
+      updateConfig: { maxUnavailablePercentage: 33 },
+      launchTemplate: { id: template.id, version: Token.asString(template.latestVersion) },
+      // The cluster autoscaler owns the desired size once nodes run; a later apply must not undo it.
+      lifecycle: { ignoreChanges: ["scaling_config[0].desired_size"] },
+      dependsOn: [...attachments, ...(props.dependsOn ?? [])],
+    });
+  }
+}

@@ -1,0 +1,73 @@
+import { EksPodIdentityAssociation } from "@cdktf/provider-aws/lib/eks-pod-identity-association";
+import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
+import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
+import { IamRolePolicyAttachment } from "@cdktf/provider-aws/lib/iam-role-policy-attachment";
+import { ITerraformDependable } from "cdktf";
+import { Construct } from "constructs";
+
+export interface PodIdentityRoleProps {
+  /** IAM role name. */
+  readonly roleName: string;
+  /** EKS cluster the service account lives in. */
+  readonly clusterName: string;
+  /** Namespace of the service account. */
+  readonly namespace: string;
+  /** Service account whose pods get the role. */
+  readonly serviceAccount: string;
+  /** AWS managed policy ARNs to attach. @default [] */
+  readonly managedPolicyArns?: string[];
+  /** An inline policy document (JSON). @default none */
+  readonly inlinePolicy?: string;
+  /**
+   * Create the EKS Pod Identity association too. Off when an add-on declares its own
+   * association (aws_eks_addon.pod_identity_association).
+   * @default true
+   */
+  readonly associate?: boolean;
+  /** Resources the association waits for (the cluster, the pod identity agent). @default [] */
+  readonly dependsOn?: ITerraformDependable[];
+}
+
+/** The trust policy of every EKS Pod Identity role. */
+export const POD_IDENTITY_TRUST = JSON.stringify({
+  Version: "2012-10-17",
+  Statement: [
+    {
+      Effect: "Allow",
+      Principal: { Service: "pods.eks.amazonaws.com" },
+      Action: ["sts:AssumeRole", "sts:TagSession"],
+    },
+  ],
+});
+
+/**
+ * An IAM role that pods of one service account assume through EKS Pod Identity: no static
+ * keys, no OIDC provider. https://docs.aws.amazon.com/eks/latest/userguide/pod-identities.html
+ */
+export class PodIdentityRole extends Construct {
+  public readonly role: IamRole;
+
+  constructor(scope: Construct, id: string, props: PodIdentityRoleProps) {
+    super(scope, id);
+    this.role = new IamRole(this, "role", {
+      name: props.roleName,
+      assumeRolePolicy: POD_IDENTITY_TRUST,
+      description: `EKS Pod Identity for ${props.namespace}/${props.serviceAccount} on ${props.clusterName}`,
+    });
+    (props.managedPolicyArns ?? []).forEach(
+      (policyArn, i) => new IamRolePolicyAttachment(this, `policy-${i}`, { role: this.role.name, policyArn }),
+    );
+    if (props.inlinePolicy) {
+      new IamRolePolicy(this, "inline-policy", { role: this.role.id, name: "access", policy: props.inlinePolicy });
+    }
+    if (props.associate ?? true) {
+      new EksPodIdentityAssociation(this, "association", {
+        clusterName: props.clusterName,
+        namespace: props.namespace,
+        serviceAccount: props.serviceAccount,
+        roleArn: this.role.arn,
+        dependsOn: props.dependsOn,
+      });
+    }
+  }
+}

@@ -1,0 +1,140 @@
+import { execFileSync, spawnSync } from "child_process";
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "fs";
+import { homedir, tmpdir } from "os";
+import * as path from "path";
+
+/**
+ * Runs the real Terraform against a synthesized stack with no AWS account and no network:
+ * the aws provider comes from a filesystem mirror, gets dummy credentials and skips every
+ * check that would call AWS, and state goes to a throwaway local backend. All of it happens in
+ * a temporary copy; the synthesized output is never touched.
+ */
+
+/** Where a Terraform filesystem mirror may hold `registry.terraform.io/hashicorp/aws`. */
+const MIRROR_VARIABLE = "TF_PROVIDER_MIRROR";
+const PROVIDER_DIR = path.join("registry.terraform.io", "hashicorp", "aws");
+
+/** A mirror holding the aws provider, or undefined with the reason it was not found. */
+export function findProviderMirror(env: NodeJS.ProcessEnv = process.env): { dir?: string; reason?: string } {
+  const fromEnv = env[MIRROR_VARIABLE];
+  if (fromEnv) {
+    return existsSync(path.join(fromEnv, PROVIDER_DIR))
+      ? { dir: fromEnv }
+      : { reason: `${MIRROR_VARIABLE}=${fromEnv} holds no ${PROVIDER_DIR}` };
+  }
+  const cliConfig = env.TF_CLI_CONFIG_FILE;
+  const configured = cliConfig && existsSync(cliConfig) ? /path\s*=\s*"([^"]+)"/.exec(readFileSync(cliConfig, "utf8"))?.[1] : undefined;
+  // Terraform's own implied mirror locations, then a shallow search of the machine.
+  const candidates = [
+    configured,
+    path.join(homedir(), ".terraform.d", "plugins"),
+    path.join(homedir(), ".local", "share", "terraform", "plugins"),
+    "/usr/local/share/terraform/plugins",
+    "/usr/share/terraform/plugins",
+  ].filter((c): c is string => Boolean(c));
+  const known = candidates.find((c) => existsSync(path.join(c, PROVIDER_DIR)));
+  if (known) return { dir: known };
+  const found = spawnSync(
+    "find",
+    ["/", "-maxdepth", "6", "(", "-path", "/proc", "-o", "-path", "/sys", "-o", "-name", "node_modules", ")", "-prune", "-o",
+      "-type", "d", "-path", `*/${PROVIDER_DIR}`, "-print", "-quit"],
+    { encoding: "utf8", timeout: 20_000 },
+  ).stdout?.trim();
+  if (found) return { dir: path.dirname(path.dirname(path.dirname(found))) };
+  return { reason: `no Terraform mirror of hashicorp/aws found; set ${MIRROR_VARIABLE} to one` };
+}
+
+/** Terraform on the PATH, or the reason it is missing. */
+export function terraformVersion(): { version?: string; reason?: string } {
+  const result = spawnSync("terraform", ["version", "-json"], { encoding: "utf8" });
+  if (result.error || result.status !== 0) return { reason: "terraform is not on the PATH" };
+  return { version: JSON.parse(result.stdout).terraform_version as string };
+}
+
+export interface PlannedResource {
+  readonly address: string;
+  readonly type: string;
+  readonly actions: string[];
+}
+
+export interface OfflinePlan {
+  readonly resources: PlannedResource[];
+  /** Resource count per type, for a summary. */
+  readonly countsByType: Record<string, number>;
+  /** `terraform validate -json` diagnostics (warnings only when the plan ran). */
+  readonly validateWarnings: string[];
+}
+
+/**
+ * Validates and plans a synthesized stack (the parsed `cdk.tf.json`) offline. Throws with
+ * Terraform's own output when init, validate or plan fails.
+ */
+export function planOffline(stackJson: Record<string, unknown>, mirrorDir: string): OfflinePlan {
+  const work = mkdtempSync(path.join(tmpdir(), "offline-plan-"));
+  try {
+    writeFileSync(path.join(work, "cdk.tf.json"), JSON.stringify(offlineCopy(stackJson), null, 2));
+    const cliConfig = path.join(work, "terraformrc");
+    writeFileSync(
+      cliConfig,
+      `provider_installation {\n  filesystem_mirror {\n    path = ${JSON.stringify(mirrorDir)}\n    include = ["registry.terraform.io/hashicorp/aws"]\n  }\n  direct {\n    exclude = ["registry.terraform.io/hashicorp/aws"]\n  }\n}\n`,
+    );
+    const env: NodeJS.ProcessEnv = { PATH: process.env.PATH, HOME: process.env.HOME, TMPDIR: process.env.TMPDIR };
+    Object.assign(env, { TF_CLI_CONFIG_FILE: cliConfig, TF_IN_AUTOMATION: "1", TF_INPUT: "0", CHECKPOINT_DISABLE: "1" });
+    const tf = (...args: string[]) => run("terraform", args, work, env);
+
+    tf("init", "-input=false", "-no-color");
+    const validation = JSON.parse(tf("validate", "-json", "-no-color")) as {
+      valid: boolean;
+      diagnostics: { severity: string; summary: string; detail?: string }[];
+    };
+    if (!validation.valid) {
+      throw new Error(`terraform validate failed:\n${validation.diagnostics.map((d) => `${d.summary}: ${d.detail ?? ""}`).join("\n")}`);
+    }
+    tf("plan", "-refresh=false", "-input=false", "-lock=false", "-no-color", "-out=plan.tfplan");
+    const plan = JSON.parse(tf("show", "-json", "plan.tfplan")) as {
+      resource_changes?: { address: string; type: string; mode: string; change: { actions: string[] } }[];
+    };
+    const resources = (plan.resource_changes ?? [])
+      .filter((r) => r.mode === "managed")
+      .map((r) => ({ address: r.address, type: r.type, actions: r.change.actions }));
+    const countsByType: Record<string, number> = {};
+    for (const r of resources) countsByType[r.type] = (countsByType[r.type] ?? 0) + 1;
+    return {
+      resources,
+      countsByType,
+      validateWarnings: validation.diagnostics.filter((d) => d.severity === "warning").map((d) => d.summary),
+    };
+  } finally {
+    rmSync(work, { recursive: true, force: true });
+  }
+}
+
+/** The stack with a throwaway local backend and a credential-free, plan-only aws provider. */
+function offlineCopy(stackJson: Record<string, unknown>): Record<string, unknown> {
+  const copy = structuredClone(stackJson) as {
+    terraform: { backend?: unknown };
+    provider?: { aws?: Record<string, unknown>[] };
+  };
+  copy.terraform.backend = { local: { path: "terraform.tfstate" } };
+  const aws = copy.provider?.aws ?? [];
+  if (aws.length === 0) throw new Error("the stack configures no aws provider");
+  for (const config of aws) {
+    Object.assign(config, {
+      access_key: "offline-plan",
+      secret_key: "offline-plan",
+      skip_credentials_validation: true,
+      skip_requesting_account_id: true,
+      skip_metadata_api_check: true,
+    });
+  }
+  return copy;
+}
+
+function run(command: string, args: string[], cwd: string, env: NodeJS.ProcessEnv): string {
+  try {
+    return execFileSync(command, args, { cwd, env, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"], maxBuffer: 64 << 20 });
+  } catch (error) {
+    const e = error as { stdout?: string; stderr?: string };
+    throw new Error(`${command} ${args[0]} failed:\n${e.stderr ?? ""}${e.stdout ?? ""}`);
+  }
+}

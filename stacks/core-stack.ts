@@ -1,0 +1,163 @@
+import { DataAwsPartition } from "@cdktf/provider-aws/lib/data-aws-partition";
+import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
+import { DataResource, TerraformOutput, TerraformStack } from "cdktf";
+import { Construct } from "constructs";
+import type { EnvironmentConfig } from "../config/load";
+import { ADDONS_BEFORE_NODES } from "../config/schema";
+import { ContainerRegistry } from "../constructs/container-registry";
+import { EksAddons } from "../constructs/eks-addons";
+import { EksCluster } from "../constructs/eks-cluster";
+import { CLUSTER_AUTOSCALER, IMAGE_REFLECTOR } from "../constructs/flux/api";
+import { Network } from "../constructs/network";
+import { NodeGroup } from "../constructs/node-group";
+import { PodIdentityRole } from "../constructs/pod-identity-role";
+import { configureBackend } from "./state";
+
+/** The outputs the bootstrap stack reads through remote state. Renaming one breaks bootstrap. */
+export const CORE_OUTPUTS = {
+  clusterName: "cluster_name",
+  clusterEndpoint: "cluster_endpoint",
+  clusterCaData: "cluster_certificate_authority_data",
+  region: "region",
+  vpcId: "vpc_id",
+  ecrRepositoryUrl: "ecr_repository_url",
+  ecrRepositoryArn: "ecr_repository_arn",
+  configureKubectl: "configure_kubectl",
+  imageReflectorRoleArn: "image_reflector_role_arn",
+  clusterAutoscalerRoleArn: "cluster_autoscaler_role_arn",
+} as const;
+
+/**
+ * The AWS half: network, EKS, ECR and the AWS identities Flux and the autoscaler use.
+ * It speaks to AWS only and calls no AWS API at plan time, so it plans without credentials.
+ */
+export class CoreStack extends TerraformStack {
+  constructor(scope: Construct, id: string, env: EnvironmentConfig) {
+    super(scope, id);
+    configureBackend(this, env, "core");
+    new AwsProvider(this, "aws", {
+      region: env.region,
+      defaultTags: [{ tags: { ...env.tags, "gitops-environment": env.name, "eks-cluster": env.cluster.name } }],
+    });
+    const partition = new DataAwsPartition(this, "partition").partition;
+    const name = env.cluster.name;
+
+    const network = new Network(this, "network", { name, ...env.network });
+    const eks = new EksCluster(this, "eks", {
+      ...env.cluster,
+      partition,
+      region: env.region,
+      subnetIds: network.privateSubnetIds,
+    });
+    const clusterName = eks.cluster.name;
+
+    const ebsCsiRole = new PodIdentityRole(this, "ebs-csi-identity", {
+      roleName: `${name}-ebs-csi`,
+      clusterName,
+      namespace: "kube-system",
+      serviceAccount: "ebs-csi-controller-sa",
+      managedPolicyArns: [`arn:${partition}:iam::aws:policy/service-role/AmazonEBSCSIDriverPolicy`],
+      associate: false, // the add-on declares its own association
+    });
+    const before = env.cluster.addons.filter((a) => (ADDONS_BEFORE_NODES as readonly string[]).includes(a));
+    const after = env.cluster.addons.filter((a) => !before.includes(a));
+    const nodeAddons = new EksAddons(this, "addons-before-nodes", { clusterName, names: before });
+    const nodes = new NodeGroup(this, "nodes", {
+      ...env.nodeGroup,
+      clusterName,
+      partition,
+      subnetIds: network.privateSubnetIds,
+      dependsOn: nodeAddons.all,
+    });
+    new EksAddons(this, "addons", {
+      clusterName,
+      names: after,
+      identities: {
+        "aws-ebs-csi-driver": { serviceAccount: "ebs-csi-controller-sa", roleArn: ebsCsiRole.role.arn },
+      },
+      dependsOn: [nodes.nodeGroup],
+    });
+
+    const registry = new ContainerRegistry(this, "ecr", env.ecr);
+    // Flux's image-reflector-controller reads ECR tags with this role (ImageRepository
+    // `provider: aws`): no static keys in the cluster, no credential-sync CronJob.
+    const reflector = new PodIdentityRole(this, "image-reflector-identity", {
+      roleName: `${name}-flux-image-reflector`,
+      clusterName,
+      ...IMAGE_REFLECTOR,
+      managedPolicyArns: [`arn:${partition}:iam::aws:policy/AmazonEC2ContainerRegistryReadOnly`],
+    });
+    const autoscaler = new PodIdentityRole(this, "cluster-autoscaler-identity", {
+      roleName: `${name}-cluster-autoscaler`,
+      clusterName,
+      ...CLUSTER_AUTOSCALER,
+      inlinePolicy: clusterAutoscalerPolicy(name),
+    });
+
+    if (env.cluster.updateKubeconfig) {
+      new DataResource(this, "update-kubeconfig", {
+        triggersReplace: [eks.cluster.arn],
+        provisioners: [{ type: "local-exec", command: kubeconfigCommand(name, env.region) }],
+        dependsOn: [nodes.nodeGroup],
+      });
+    }
+
+    const outputs: Record<keyof typeof CORE_OUTPUTS, { value: string; description: string }> = {
+      clusterName: { value: clusterName, description: "EKS cluster name" },
+      clusterEndpoint: { value: eks.cluster.endpoint, description: "Kubernetes API server URL" },
+      clusterCaData: {
+        value: eks.cluster.certificateAuthority.get(0).data,
+        description: "Cluster CA certificate, base64-encoded PEM",
+      },
+      region: { value: env.region, description: "AWS region" },
+      vpcId: { value: network.vpc.id, description: "VPC id" },
+      ecrRepositoryUrl: { value: registry.repository.repositoryUrl, description: "ECR repository URL (push images here)" },
+      ecrRepositoryArn: { value: registry.repository.arn, description: "ECR repository ARN" },
+      configureKubectl: { value: kubeconfigCommand(clusterName, env.region), description: "Point kubectl at the cluster" },
+      imageReflectorRoleArn: { value: reflector.role.arn, description: "IAM role Flux reads ECR tags with" },
+      clusterAutoscalerRoleArn: { value: autoscaler.role.arn, description: "IAM role of the cluster autoscaler" },
+    };
+    for (const [key, output] of Object.entries(outputs)) {
+      new TerraformOutput(this, CORE_OUTPUTS[key as keyof typeof CORE_OUTPUTS], output);
+    }
+  }
+}
+
+function kubeconfigCommand(clusterName: string, region: string): string {
+  return `aws eks update-kubeconfig --name ${clusterName} --region ${region}`;
+}
+
+/**
+ * What the cluster autoscaler needs on AWS, with writes limited to this cluster's node groups
+ * (EKS tags their Auto Scaling groups `k8s.io/cluster-autoscaler/<cluster>`).
+ * https://github.com/kubernetes/autoscaler/blob/master/cluster-autoscaler/cloudprovider/aws/README.md
+ */
+function clusterAutoscalerPolicy(clusterName: string): string {
+  return JSON.stringify({
+    Version: "2012-10-17",
+    Statement: [
+      {
+        Effect: "Allow",
+        Action: [
+          "autoscaling:DescribeAutoScalingGroups",
+          "autoscaling:DescribeAutoScalingInstances",
+          "autoscaling:DescribeLaunchConfigurations",
+          "autoscaling:DescribeScalingActivities",
+          "autoscaling:DescribeTags",
+          "ec2:DescribeImages",
+          "ec2:DescribeInstanceTypes",
+          "ec2:DescribeLaunchTemplateVersions",
+          "ec2:GetInstanceTypesFromInstanceRequirements",
+          "eks:DescribeNodegroup",
+        ],
+        Resource: "*",
+      },
+      {
+        Effect: "Allow",
+        Action: ["autoscaling:SetDesiredCapacity", "autoscaling:TerminateInstanceInAutoScalingGroup"],
+        Resource: "*",
+        Condition: { StringEquals: { [`aws:ResourceTag/k8s.io/cluster-autoscaler/${clusterName}`]: "owned" } },
+      },
+    ],
+  });
+}
