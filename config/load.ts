@@ -4,8 +4,8 @@ import { parseDocument } from "yaml";
 import type { z } from "zod";
 import { environmentSchema, EnvironmentSettings } from "./schema";
 
-/** The folder holding one `<name>.yaml` per environment. */
-export const ENVIRONMENTS_DIR = path.join(__dirname, "environments");
+/** The folder holding one `<name>.yaml` per environment; GITOPS_CONFIG_DIR points elsewhere. */
+export const ENVIRONMENTS_DIR = process.env.GITOPS_CONFIG_DIR || path.join(__dirname, "environments");
 /** The environment variable that selects the environment. */
 export const ENVIRONMENT_VARIABLE = "GITOPS_ENV";
 export const DEFAULT_ENVIRONMENT = "dev";

@@ -1,0 +1,176 @@
+import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group";
+import { DefaultSecurityGroup } from "@cdktf/provider-aws/lib/default-security-group";
+import { EcrRepository } from "@cdktf/provider-aws/lib/ecr-repository";
+import { EksAccessPolicyAssociation } from "@cdktf/provider-aws/lib/eks-access-policy-association";
+import { EksNodeGroup } from "@cdktf/provider-aws/lib/eks-node-group";
+import { EksPodIdentityAssociation } from "@cdktf/provider-aws/lib/eks-pod-identity-association";
+import { KmsKey } from "@cdktf/provider-aws/lib/kms-key";
+import { LaunchTemplate } from "@cdktf/provider-aws/lib/launch-template";
+import { Vpc } from "@cdktf/provider-aws/lib/vpc";
+import { CORE_OUTPUTS, CoreStack } from "../../stacks/core-stack";
+import { environment, ENVIRONMENTS, Json, resources, synth } from "../helpers";
+
+const coreJson = (patch: Json = {}, name = "dev") => synth((app) => new CoreStack(app, "core", environment(name, patch)));
+
+describe.each(ENVIRONMENTS)("core stack, environment %s", (name) => {
+  test("snapshot (a change detector: update it only with a reason)", () => {
+    expect(JSON.parse(coreJson({}, name))).toMatchSnapshot();
+  });
+});
+
+describe("core stack invariants", () => {
+  const text = coreJson();
+  const json: Json = JSON.parse(text);
+  const env = environment("dev");
+  const [cluster] = resources(json, "aws_eks_cluster");
+  const addons = Object.fromEntries(resources(json, "aws_eks_addon").map((a) => [a.addon_name, a]));
+  const addressOf = (type: string, match: (r: Json) => boolean) =>
+    `${type}.${Object.entries(json.resource[type]).find(([, r]) => match(r as Json))![0]}`;
+
+  test("speaks to AWS only, with default tags on everything", () => {
+    expect(Object.keys(json.provider)).toEqual(["aws"]);
+    expect(json.provider.aws[0].default_tags[0].tags).toMatchObject({ "gitops-environment": "dev" });
+  });
+
+  test("calls no AWS API at plan time: the only data source is the local aws_partition", () => {
+    expect(Object.keys(json.data ?? {})).toEqual(["aws_partition"]);
+  });
+
+  test("VPC with DNS, a public and a private subnet per zone with ELB role tags", () => {
+    expect(text).toHaveResourceWithProperties(Vpc, { cidr_block: "10.0.0.0/16", enable_dns_hostnames: true, enable_dns_support: true });
+    const subnets = resources(json, "aws_subnet");
+    const pub = subnets.filter((s) => s.tags["kubernetes.io/role/elb"] === "1");
+    const priv = subnets.filter((s) => s.tags["kubernetes.io/role/internal-elb"] === "1");
+    expect(pub.map((s) => s.availability_zone)).toEqual(env.network.availabilityZones);
+    expect(priv.map((s) => s.availability_zone)).toEqual(env.network.availabilityZones);
+    expect(pub.every((s) => s.map_public_ip_on_launch === true)).toBe(true);
+  });
+
+  test("one NAT gateway by default, one per zone when configured", () => {
+    expect(resources(json, "aws_nat_gateway")).toHaveLength(1);
+    const perAz: Json = JSON.parse(coreJson({ network: { natGateways: "one-per-az" } }));
+    expect(resources(perAz, "aws_nat_gateway")).toHaveLength(3);
+    const natRoutes = resources(perAz, "aws_route_table").flatMap((t) => t.route.map((r: Json) => r.nat_gateway_id)).filter(Boolean);
+    expect(new Set(natRoutes).size).toBe(3);
+    expect(resources(perAz, "aws_eip").every((e) => e.domain === "vpc")).toBe(true);
+  });
+
+  test("the default security group is stripped of rules", () => {
+    expect(text).toHaveResourceWithProperties(DefaultSecurityGroup, { ingress: [], egress: [] });
+  });
+
+  test("secrets are envelope-encrypted with a rotating KMS key", () => {
+    expect(text).toHaveResourceWithProperties(KmsKey, { enable_key_rotation: true });
+    expect(cluster.encryption_config.resources).toEqual(["secrets"]);
+    expect(cluster.encryption_config.provider.key_arn).toMatch(/aws_kms_key\..*\.arn/);
+  });
+
+  test("the log group exists before the cluster, with retention and the KMS key", () => {
+    expect(text).toHaveResourceWithProperties(CloudwatchLogGroup, {
+      name: "/aws/eks/flux-cluster/cluster",
+      retention_in_days: 7,
+    });
+    expect(cluster.depends_on).toContain(addressOf("aws_cloudwatch_log_group", () => true));
+    expect(cluster.depends_on).toContain(
+      addressOf("aws_iam_role_policy_attachment", (r) => r.policy_arn.endsWith("/AmazonEKSClusterPolicy")),
+    );
+  });
+
+  test("control plane: audit logs, private endpoint, explicit CIDRs, API auth, explicit bootstrap flags", () => {
+    expect(cluster.enabled_cluster_log_types).toEqual(expect.arrayContaining(["api", "audit", "authenticator"]));
+    expect(cluster.version).toBe(env.cluster.kubernetesVersion);
+    expect(cluster.vpc_config).toMatchObject({ endpoint_private_access: true, endpoint_public_access: true, public_access_cidrs: ["0.0.0.0/0"] });
+    expect(cluster.access_config).toEqual({ authentication_mode: "API", bootstrap_cluster_creator_admin_permissions: true });
+    expect(cluster.bootstrap_self_managed_addons).toBe(false);
+    expect(cluster.upgrade_policy).toEqual({ support_type: "STANDARD" });
+  });
+
+  test("cluster role trusts EKS", () => {
+    const role = resources(json, "aws_iam_role").find((r) => r.name === "flux-cluster-eks-cluster")!;
+    expect(JSON.parse(role.assume_role_policy).Statement[0].Principal).toEqual({ Service: "eks.amazonaws.com" });
+  });
+
+  test("each admin principal gets an access entry with the cluster-admin policy", () => {
+    const arns = ["arn:aws:iam::123456789012:role/platform-admin", "arn:aws:iam::123456789012:user/alice"];
+    const withAdmins = coreJson({ cluster: { adminPrincipalArns: arns } });
+    const parsed: Json = JSON.parse(withAdmins);
+    expect(resources(parsed, "aws_eks_access_entry").map((e) => e.principal_arn)).toEqual(arns);
+    for (const principal_arn of arns) {
+      expect(withAdmins).toHaveResourceWithProperties(EksAccessPolicyAssociation, {
+        principal_arn,
+        access_scope: { type: "cluster" },
+      });
+    }
+    expect(resources(parsed, "aws_eks_access_policy_association")[0].policy_arn).toMatch(/:eks::aws:cluster-access-policy\/AmazonEKSClusterAdminPolicy$/);
+  });
+
+  test("node group: private subnets, AL2023, SPOT, sizes, IMDSv2 launch template", () => {
+    expect(text).toHaveResourceWithProperties(EksNodeGroup, {
+      ami_type: "AL2023_x86_64_STANDARD",
+      capacity_type: "SPOT",
+      instance_types: ["t3.large"],
+      scaling_config: { min_size: 1, desired_size: 1, max_size: 4 },
+    });
+    const [group] = resources(json, "aws_eks_node_group");
+    expect(group.subnet_ids).toHaveLength(3);
+    for (const id of group.subnet_ids) expect(id).toMatch(/aws_subnet\.network_private-/);
+    expect(group.update_config).toBeDefined();
+    expect(text).toHaveResourceWithProperties(LaunchTemplate, { metadata_options: expect.objectContaining({ http_tokens: "required" }) });
+    const nodeRole = resources(json, "aws_iam_role_policy_attachment").map((a) => a.policy_arn.split("/").pop());
+    expect(nodeRole).toEqual(expect.arrayContaining(["AmazonEKSWorkerNodePolicy", "AmazonEKS_CNI_Policy", "AmazonEC2ContainerRegistryReadOnly"]));
+  });
+
+  test("add-on order: vpc-cni and pod identity agent before nodes, the rest after", () => {
+    const [group] = resources(json, "aws_eks_node_group");
+    for (const name of ["vpc-cni", "eks-pod-identity-agent"]) {
+      expect(group.depends_on).toContain(addressOf("aws_eks_addon", (a) => a.addon_name === name));
+      expect(addons[name].depends_on ?? []).toEqual([]);
+    }
+    const nodeGroup = addressOf("aws_eks_node_group", () => true);
+    for (const name of ["coredns", "kube-proxy", "aws-ebs-csi-driver"]) expect(addons[name].depends_on).toContain(nodeGroup);
+  });
+
+  test("the EBS CSI driver gets its own Pod Identity role", () => {
+    const [association] = addons["aws-ebs-csi-driver"].pod_identity_association;
+    expect(association.service_account).toBe("ebs-csi-controller-sa");
+    const role = resources(json, "aws_iam_role").find((r) => r.name === "flux-cluster-ebs-csi")!;
+    expect(JSON.parse(role.assume_role_policy).Statement[0]).toMatchObject({
+      Principal: { Service: "pods.eks.amazonaws.com" },
+      Action: ["sts:AssumeRole", "sts:TagSession"],
+    });
+  });
+
+  test("ECR: immutable tags, scan on push, a lifecycle policy", () => {
+    expect(text).toHaveResourceWithProperties(EcrRepository, {
+      name: "nginx",
+      image_tag_mutability: "IMMUTABLE",
+      image_scanning_configuration: { scan_on_push: true },
+    });
+    const [policy] = resources(json, "aws_ecr_lifecycle_policy");
+    expect(JSON.parse(policy.policy).rules.map((r: Json) => r.selection.tagStatus)).toEqual(["untagged", "any"]);
+  });
+
+  test("Flux's image-reflector-controller reads ECR through Pod Identity", () => {
+    expect(text).toHaveResourceWithProperties(EksPodIdentityAssociation, {
+      namespace: "flux-system",
+      service_account: "image-reflector-controller",
+    });
+    const role = resources(json, "aws_iam_role").find((r) => r.name === "flux-cluster-flux-image-reflector")!;
+    expect(JSON.parse(role.assume_role_policy).Statement[0].Principal.Service).toBe("pods.eks.amazonaws.com");
+    expect(resources(json, "aws_iam_role_policy_attachment").map((a) => a.policy_arn)).toContainEqual(
+      expect.stringMatching(/:iam::aws:policy\/AmazonEC2ContainerRegistryReadOnly$/),
+    );
+  });
+
+  test("update-kubeconfig is a terraform_data local-exec that can be turned off", () => {
+    const [step] = resources(json, "terraform_data");
+    expect(step.provisioner[0]["local-exec"].command).toBe("aws eks update-kubeconfig --name flux-cluster --region us-west-2");
+    expect(resources(JSON.parse(coreJson({ cluster: { updateKubeconfig: false } })), "terraform_data")).toHaveLength(0);
+  });
+
+  test("named snake_case outputs for bootstrap and humans", () => {
+    expect(Object.keys(json.output).sort()).toEqual(Object.values(CORE_OUTPUTS).sort());
+    for (const key of Object.keys(json.output)) expect(key).toMatch(/^[a-z]+(_[a-z]+)*$/);
+    expect(json.output.cluster_certificate_authority_data.value).toMatch(/certificate_authority\[0\]\.data/);
+  });
+});
