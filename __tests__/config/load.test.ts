@@ -113,9 +113,9 @@ describe("main.ts", () => {
     const dir = mkdtempSync(path.join(tmpdir(), "main-test-"));
     mkdirSync(path.join(dir, "envs"));
     writeFileSync(path.join(dir, "envs", "dev.yaml"), yaml);
-    const result = spawnSync(process.execPath, ["-r", require.resolve("ts-node/register/transpile-only"), path.join(root, "main.ts")], {
+    const result = spawnSync(process.execPath, ["-r", require.resolve("sucrase/register/ts"), path.join(root, "main.ts")], {
       cwd: dir,
-      env: { ...process.env, TS_NODE_PROJECT: path.join(root, "tsconfig.json"), GITOPS_CONFIG_DIR: path.join(dir, "envs"), GITOPS_ENV: "dev" },
+      env: { ...process.env, GITOPS_CONFIG_DIR: path.join(dir, "envs"), GITOPS_ENV: "dev" },
       encoding: "utf8",
     });
     return { ...result, dir };

@@ -1,0 +1,85 @@
+import { spawnSync } from "child_process";
+import { mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "fs";
+import { tmpdir } from "os";
+import * as path from "path";
+
+// `npm run bench`: medians of several runs of what a user and CI wait for, against the targets
+// in the README. Peak memory is the largest single process (GNU time's %M), as the CLI runs
+// the app in a child process. BENCH_RUNS sets the number of runs (default 5; npm test: 3).
+
+const root = path.resolve(__dirname, "..");
+const runs = Number(process.env.BENCH_RUNS ?? 5);
+const cdktf = path.join(root, "node_modules", ".bin", "cdktf");
+
+interface Sample {
+  seconds: number;
+  peakMb: number;
+}
+
+function measure(command: string[], cwd: string, env: NodeJS.ProcessEnv = {}): Sample {
+  const report = path.join(tmpdir(), `bench-${process.pid}.time`);
+  const started = process.hrtime.bigint();
+  const result = spawnSync("/usr/bin/time", ["-f", "%M", "-o", report, ...command], {
+    cwd,
+    env: { ...process.env, CI: "true", CHECKPOINT_DISABLE: "1", ...env },
+    encoding: "utf8",
+  });
+  const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+  if (result.status !== 0) throw new Error(`${command.join(" ")} failed:\n${result.stderr}${result.stdout}`);
+  const peakKb = Number(readFileSync(report, "utf8").trim().split("\n").pop());
+  rmSync(report, { force: true });
+  return { seconds, peakMb: peakKb / 1024 };
+}
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+}
+
+function bench(label: string, count: number, command: string[], cwd: string, env?: NodeJS.ProcessEnv) {
+  measure(command, cwd, env); // warm the file cache
+  const samples = Array.from({ length: count }, () => measure(command, cwd, env));
+  const result = { label, seconds: median(samples.map((s) => s.seconds)), peakMb: Math.max(...samples.map((s) => s.peakMb)) };
+  process.stdout.write(`  ${label.padEnd(44)} ${result.seconds.toFixed(2).padStart(6)} s  ${result.peakMb.toFixed(0).padStart(5)} MB\n`);
+  return result;
+}
+
+/** A throwaway CDKTF project with two empty stacks: the CLI's own floor. */
+function floorProject(): string {
+  const dir = mkdtempSync(path.join(tmpdir(), "bench-floor-"));
+  symlinkSync(path.join(root, "node_modules"), path.join(dir, "node_modules"), "dir");
+  writeFileSync(path.join(dir, "cdktf.json"), JSON.stringify({ language: "typescript", app: "node main.js", sendCrashReports: "false" }));
+  writeFileSync(
+    path.join(dir, "main.js"),
+    'const { App, TerraformStack } = require("cdktf");\nconst app = new App();\nnew TerraformStack(app, "a");\nnew TerraformStack(app, "b");\napp.synth();\n',
+  );
+  return dir;
+}
+
+function main(): void {
+  const out = mkdtempSync(path.join(tmpdir(), "bench-out-"));
+  const floorDir = floorProject();
+  try {
+    process.stdout.write(`Medians of ${runs} runs (npm test: ${Math.min(runs, 3)}), peak RSS of the largest process:\n`);
+    const floor = bench("cdktf synth, two empty stacks (CLI floor)", runs, [cdktf, "synth", "--output", path.join(out, "floor")], floorDir);
+    const full = bench("cdktf synth, this app", runs, [cdktf, "synth", "--output", path.join(out, "app")], root);
+    const own = bench("app synth without the CLI", runs, [process.execPath, "-r", "sucrase/register/ts", "main.ts"], root, {
+      CDKTF_OUTDIR: path.join(out, "own"),
+    });
+    const test = bench("npm test (type-check + jest)", Math.min(runs, 3), ["npm", "test", "--silent"], root);
+    const checks: [string, boolean][] = [
+      [`cdktf synth within 1.3x of the floor (${(full.seconds / floor.seconds).toFixed(2)}x)`, full.seconds <= 1.3 * floor.seconds],
+      [`cdktf synth under 400 MB (${full.peakMb.toFixed(0)} MB)`, full.peakMb < 400],
+      [`app synth under 1 s (${own.seconds.toFixed(2)} s)`, own.seconds < 1],
+      [`npm test under 60 s (${test.seconds.toFixed(1)} s)`, test.seconds < 60],
+    ];
+    for (const [text, ok] of checks) process.stdout.write(`  ${ok ? "met " : "MISS"}  ${text}\n`);
+    process.exitCode = checks.every(([, ok]) => ok) ? 0 : 1;
+  } finally {
+    rmSync(out, { recursive: true, force: true });
+    rmSync(floorDir, { recursive: true, force: true });
+  }
+}
+
+main();
