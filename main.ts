@@ -1,5 +1,6 @@
 import { App } from "cdktf";
 import { ConfigError, loadEnvironment } from "./config/load";
+import { BootstrapStack } from "./stacks/bootstrap-stack";
 import { CoreStack } from "./stacks/core-stack";
 
 // Composition root: load and validate the environment before any construct exists, so bad
@@ -15,4 +16,5 @@ try {
 
 const app = new App();
 new CoreStack(app, "core", env);
+new BootstrapStack(app, "bootstrap", env);
 app.synth();

@@ -1,0 +1,38 @@
+import { ConfigMapV1 } from "@cdktf/provider-kubernetes/lib/config-map-v1";
+import { Fn, ITerraformDependable } from "cdktf";
+import { Construct } from "constructs";
+import { MANAGED_BY_TERRAFORM } from "./cluster-vars";
+import { FLUX_NAMESPACE } from "./flux/api";
+
+export interface HelmValuesProps {
+  /** The HelmRelease whose `valuesFrom` reads this ConfigMap; it is named `<release>-values`. */
+  readonly release: string;
+  /** Helm values; Terraform references (tokens) are resolved at apply. */
+  readonly values: Record<string, unknown>;
+  /** Namespace of the HelmRelease. @default "flux-system" */
+  readonly namespace?: string;
+  /** What must exist first. @default [] */
+  readonly dependsOn?: ITerraformDependable[];
+}
+
+/** The key the HelmRelease's valuesFrom names. */
+export const HELM_VALUES_KEY = "values.yaml";
+
+/**
+ * Per-service hand-off: one Terraform-owned ConfigMap of Helm values for one Flux HelmRelease.
+ * https://fluxcd.io/flux/components/helm/helmreleases/#values-references
+ */
+export class HelmValues extends Construct {
+  public readonly configMap: ConfigMapV1;
+  public readonly name: string;
+
+  constructor(scope: Construct, id: string, props: HelmValuesProps) {
+    super(scope, id);
+    this.name = `${props.release}-values`;
+    this.configMap = new ConfigMapV1(this, "config-map", {
+      metadata: { name: this.name, namespace: props.namespace ?? FLUX_NAMESPACE, labels: MANAGED_BY_TERRAFORM },
+      data: { [HELM_VALUES_KEY]: Fn.yamlencode(props.values) },
+      dependsOn: props.dependsOn,
+    });
+  }
+}

@@ -1,0 +1,140 @@
+import { DataGitlabGroup } from "@cdktf/provider-gitlab/lib/data-gitlab-group";
+import { DataGitlabProject } from "@cdktf/provider-gitlab/lib/data-gitlab-project";
+import { Project } from "@cdktf/provider-gitlab/lib/project";
+import { GitlabProvider } from "@cdktf/provider-gitlab/lib/provider";
+import { KubernetesProvider } from "@cdktf/provider-kubernetes/lib/provider";
+import { TlsProvider } from "@cdktf/provider-tls/lib/provider";
+import { Fn, TerraformOutput, TerraformStack, Token } from "cdktf";
+import { Construct } from "constructs";
+import type { EnvironmentConfig } from "../config/load";
+import { CLUSTER_VARS_NAME, ClusterVars } from "../constructs/cluster-vars";
+import { DeployKey } from "../constructs/deploy-key";
+import { CLUSTER_AUTOSCALER, FLUX_NAMESPACE, IMAGE_AUTOMATION_COMPONENTS } from "../constructs/flux/api";
+import { FluxBootstrapGit } from "../constructs/flux/bootstrap-git";
+import { FluxKubernetes, FluxProvider } from "../constructs/flux/provider";
+import { GitopsFiles } from "../constructs/gitops-files";
+import { HelmValues } from "../constructs/helm-values";
+import { ManagedNamespaces } from "../constructs/managed-namespaces";
+import { CORE_OUTPUTS } from "./core-stack";
+import { configureBackend, remoteState } from "./state";
+
+/** The SSH URL Flux clones; the provider rejects the scp form `git@host:path`. */
+export function gitSshUrl(env: EnvironmentConfig): string {
+  const host = env.gitlab.sshHost ?? new URL(env.gitlab.baseUrl).host;
+  return `ssh://git@${host}/${env.gitlab.group}/${env.gitlab.project}.git`;
+}
+
+/**
+ * The GitOps half: Flux on the cluster, wired to the GitLab project, with the values and files
+ * it needs. It reads core's outputs from remote state (no automatic cross-stack references), so
+ * `cdktf deploy core` and `cdktf deploy bootstrap` stay two separate commands.
+ */
+export class BootstrapStack extends TerraformStack {
+  constructor(scope: Construct, id: string, env: EnvironmentConfig) {
+    super(scope, id);
+    configureBackend(this, env, "bootstrap");
+    const core = remoteState(this, "core", env, "core");
+    const clusterName = core.getString(CORE_OUTPUTS.clusterName);
+    const region = core.getString(CORE_OUTPUTS.region);
+
+    // Written once, shared by the kubernetes and flux providers. `aws eks get-token` runs for
+    // each connection, so a long bootstrap never outlives its token.
+    const cluster: FluxKubernetes = {
+      host: core.getString(CORE_OUTPUTS.clusterEndpoint),
+      clusterCaCertificate: Fn.base64decode(core.getString(CORE_OUTPUTS.clusterCaData)),
+      exec: {
+        apiVersion: "client.authentication.k8s.io/v1beta1",
+        command: "aws",
+        args: ["eks", "get-token", "--cluster-name", clusterName, "--region", region, "--output", "json"],
+      },
+    };
+    new KubernetesProvider(this, "kubernetes", {
+      host: cluster.host,
+      clusterCaCertificate: cluster.clusterCaCertificate,
+      exec: [cluster.exec!],
+    });
+    // The token comes from GITLAB_TOKEN in the environment, never from configuration.
+    new GitlabProvider(this, "gitlab", { baseUrl: `${env.gitlab.baseUrl}/api/v4/` });
+    new TlsProvider(this, "tls", {});
+
+    const projectId = this.gitlabProject(env);
+    const key = new DeployKey(this, "flux-deploy-key", { project: projectId, title: `Flux (${env.name}/${env.cluster.name})` });
+
+    new FluxProvider(this, "flux", {
+      kubernetes: cluster,
+      git: {
+        url: gitSshUrl(env),
+        branch: env.gitlab.branch,
+        ssh: { username: "git", privateKey: key.privateKey.privateKeyPem },
+      },
+    });
+    const flux = new FluxBootstrapGit(this, "flux-bootstrap", {
+      path: `clusters/${env.cluster.name}`,
+      embeddedManifests: true,
+      componentsExtra: IMAGE_AUTOMATION_COMPONENTS,
+      dependsOn: [key.deployKey],
+    });
+
+    const namespaces = new ManagedNamespaces(this, "namespaces", { names: env.gitops.namespaces, dependsOn: [flux] });
+    const vars = new ClusterVars(this, "cluster-vars", {
+      values: {
+        CLUSTER_NAME: clusterName,
+        ENVIRONMENT: env.name,
+        AWS_REGION: region,
+        VPC_ID: core.getString(CORE_OUTPUTS.vpcId),
+        ECR_REPOSITORY_URL: core.getString(CORE_OUTPUTS.ecrRepositoryUrl),
+        IMAGE_SEMVER_RANGE: env.gitops.imageSemverRange,
+        APP_REPLICAS: String(env.gitops.appReplicas),
+        APP_NAMESPACE: env.gitops.appNamespace,
+        GIT_BRANCH: env.gitlab.branch,
+      },
+      dependsOn: [flux],
+    });
+    const autoscalerValues = new HelmValues(this, "cluster-autoscaler-values", {
+      release: "cluster-autoscaler",
+      values: {
+        cloudProvider: "aws",
+        awsRegion: region,
+        autoDiscovery: { clusterName },
+        // The autoscaler's minor version should match the cluster's.
+        image: { tag: `v${env.cluster.kubernetesVersion}.0` },
+        rbac: { serviceAccount: { create: true, name: CLUSTER_AUTOSCALER.serviceAccount } },
+      },
+      dependsOn: [flux],
+    });
+
+    new GitopsFiles(this, "gitops-files", {
+      project: projectId,
+      branch: env.gitlab.branch,
+      values: { ENVIRONMENT: env.name, CLUSTER_NAME: env.cluster.name },
+      shared: env.gitops.ownsSharedFiles,
+      dependsOn: [...namespaces.namespaces, vars.configMap, autoscalerValues.configMap],
+    });
+
+    new TerraformOutput(this, "gitops_repository_url", { value: gitSshUrl(env), description: "Repository Flux syncs from" });
+    new TerraformOutput(this, "flux_sync_path", { value: `clusters/${env.cluster.name}`, description: "Flux's path in it" });
+    new TerraformOutput(this, "cluster_vars", {
+      value: `${FLUX_NAMESPACE}/${CLUSTER_VARS_NAME}`,
+      description: "ConfigMap of the values Flux substitutes",
+    });
+  }
+
+  /** The GitOps project's id: read by path, or created with a README (Flux cannot clone an empty repository). */
+  private gitlabProject(env: EnvironmentConfig): string {
+    const { group, project } = env.gitlab;
+    if (!env.gitlab.createProject) {
+      return new DataGitlabProject(this, "gitops-project", { pathWithNamespace: `${group}/${project}` }).id;
+    }
+    const namespace = new DataGitlabGroup(this, "gitops-group", { fullPath: group });
+    const created = new Project(this, "gitops-project", {
+      name: project,
+      path: project,
+      namespaceId: Token.asNumber(namespace.groupId),
+      visibilityLevel: "private",
+      initializeWithReadme: true,
+      defaultBranch: env.gitlab.branch,
+      description: "GitOps repository managed by Flux",
+    });
+    return created.id;
+  }
+}
