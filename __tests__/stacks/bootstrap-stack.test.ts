@@ -1,0 +1,153 @@
+import { DeployKey } from "@cdktf/provider-gitlab/lib/deploy-key";
+import { NamespaceV1 } from "@cdktf/provider-kubernetes/lib/namespace-v1";
+import { PrivateKey } from "@cdktf/provider-tls/lib/private-key";
+import { parse, parseAllDocuments } from "yaml";
+import { CLUSTER_VARS } from "../../constructs/cluster-vars";
+import { BootstrapStack } from "../../stacks/bootstrap-stack";
+import { CoreStack } from "../../stacks/core-stack";
+import { environment, ENVIRONMENTS, Json, resources, synth } from "../helpers";
+
+// A canary in place of a real token: it must never reach synthesized JSON.
+const CANARY = "glpat-canary-0123456789abcdef";
+process.env.GITLAB_TOKEN = CANARY;
+
+const bootstrapJson = (patch: Json = {}, name = "dev") =>
+  synth((app) => new BootstrapStack(app, "bootstrap", environment(name, patch)));
+
+describe.each(ENVIRONMENTS)("bootstrap stack, environment %s", (name) => {
+  const text = bootstrapJson({}, name);
+  test("snapshot (a change detector: update it only with a reason)", () => {
+    expect(JSON.parse(text)).toMatchSnapshot();
+  });
+  test("nothing secret in the synthesized JSON", () => {
+    expect(text).not.toContain(CANARY);
+    expect(text).not.toMatch(/BEGIN [A-Z ]*PRIVATE KEY|glpat-|AKIA[0-9A-Z]{16}/);
+    expect(JSON.parse(text).provider.gitlab[0]).not.toHaveProperty("token");
+  });
+});
+
+describe("bootstrap stack invariants", () => {
+  const text = bootstrapJson();
+  const json: Json = JSON.parse(text);
+  const address = (type: string, match: (r: Json) => boolean = () => true) =>
+    Object.entries(json.resource[type])
+      .filter(([, r]) => match(r as Json))
+      .map(([name]) => `${type}.${name}`);
+  const [bootstrap] = resources(json, "flux_bootstrap_git");
+  const files = resources(json, "gitlab_repository_file");
+  const decoded = (f: Json) => Buffer.from(f.content, "base64").toString("utf8");
+
+  test("reads core's outputs from remote state of the same backend; no cross-stack references", () => {
+    expect(json.data.terraform_remote_state.core).toEqual({ backend: "local", config: { path: "../../../state/dev/core.tfstate" } });
+    expect(json.terraform.backend.local.path).toBe("../../../state/dev/bootstrap.tfstate");
+    expect(text).not.toMatch(/cross-stack-output/);
+    const s3 = JSON.parse(bootstrapJson({ backend: { type: "s3", bucket: "tf-state" } }));
+    const coreBackend = JSON.parse(synth((app) => new CoreStack(app, "core", environment("dev", { backend: { type: "s3", bucket: "tf-state" } })))).terraform.backend.s3;
+    expect(s3.data.terraform_remote_state.core.config).toMatchObject({ bucket: "tf-state", key: coreBackend.key, encrypt: true });
+  });
+
+  test("kubernetes and flux share one cluster access: host, CA from core, exec of aws eks get-token", () => {
+    const [k8s] = json.provider.kubernetes;
+    const [flux] = json.provider.flux;
+    expect(flux.kubernetes.host).toBe(k8s.host);
+    expect(flux.kubernetes.cluster_ca_certificate).toBe(k8s.cluster_ca_certificate);
+    expect(flux.kubernetes.exec).toEqual(k8s.exec[0]);
+    expect(k8s.host).toBe("${data.terraform_remote_state.core.outputs.cluster_endpoint}");
+    expect(k8s.cluster_ca_certificate).toBe("${base64decode(data.terraform_remote_state.core.outputs.cluster_certificate_authority_data)}");
+    expect(k8s.exec[0].command).toBe("aws");
+    expect(k8s.exec[0].args.slice(0, 2)).toEqual(["eks", "get-token"]);
+  });
+
+  test("flux provider JSON: git over ssh:// as the deploy key, nested objects", () => {
+    const [flux] = json.provider.flux;
+    expect(flux.git.url).toBe("ssh://git@gitlab.com/my-group/flux-gitops.git");
+    expect(flux.git.ssh).toEqual({ username: "git", private_key: expect.stringMatching(/^\$\{tls_private_key\..*\.private_key_pem\}$/) });
+    expect(Array.isArray(flux.kubernetes)).toBe(false);
+    expect(json.terraform.required_providers.flux).toEqual({ source: "fluxcd/flux", version: "1.8.5" });
+  });
+
+  test("gitlab: base URL from the environment, token only from GITLAB_TOKEN", () => {
+    expect(json.provider.gitlab[0]).toEqual({ base_url: "https://gitlab.com/api/v4/" });
+    const selfHosted = JSON.parse(bootstrapJson({ gitlab: { baseUrl: "https://git.example.com/", sshHost: "ssh.example.com:2222" } }));
+    expect(selfHosted.provider.gitlab[0].base_url).toBe("https://git.example.com/api/v4/");
+    expect(selfHosted.provider.flux[0].git.url).toBe("ssh://git@ssh.example.com:2222/my-group/flux-gitops.git");
+  });
+
+  test("an ECDSA P256 key and a deploy key with write access", () => {
+    expect(text).toHaveResourceWithProperties(PrivateKey, { algorithm: "ECDSA", ecdsa_curve: "P256" });
+    expect(text).toHaveResourceWithProperties(DeployKey, { can_push: true });
+  });
+
+  test("the project is read by path, or created with a README when configured", () => {
+    expect(json.data.gitlab_project["gitops-project"].path_with_namespace).toBe("my-group/flux-gitops");
+    const created = JSON.parse(bootstrapJson({ gitlab: { createProject: true } }));
+    expect(resources(created, "gitlab_project")[0]).toMatchObject({ path: "flux-gitops", initialize_with_readme: true, default_branch: "main" });
+  });
+
+  test("flux_bootstrap_git: sync path, image controllers, embedded manifests, after the deploy key", () => {
+    expect(bootstrap).toMatchObject({
+      path: "clusters/flux-cluster",
+      embedded_manifests: true,
+      components_extra: ["image-reflector-controller", "image-automation-controller"],
+    });
+    expect(bootstrap.depends_on).toEqual(address("gitlab_deploy_key"));
+  });
+
+  test("order: deploy key, then Flux, then namespaces and ConfigMaps, then the committed files", () => {
+    const [flux] = address("flux_bootstrap_git");
+    for (const r of [...resources(json, "kubernetes_namespace_v1"), ...resources(json, "kubernetes_config_map_v1")]) {
+      expect(r.depends_on).toContain(flux);
+    }
+    const before = [...address("kubernetes_namespace_v1"), ...address("kubernetes_config_map_v1")];
+    for (const f of files) expect(f.depends_on).toEqual(expect.arrayContaining(before));
+  });
+
+  test("Terraform-owned namespaces, labelled so", () => {
+    expect(text).toHaveResourceWithProperties(NamespaceV1, {
+      metadata: { name: "apps", labels: expect.objectContaining({ "app.kubernetes.io/managed-by": "terraform" }) },
+    });
+  });
+
+  test("cluster-vars carries every variable the GitOps content uses, from core's outputs", () => {
+    const vars = resources(json, "kubernetes_config_map_v1").find((c) => c.metadata.name === "cluster-vars")!;
+    expect(vars.metadata.namespace).toBe("flux-system");
+    expect(Object.keys(vars.data).sort()).toEqual([...CLUSTER_VARS].sort());
+    expect(vars.data.ECR_REPOSITORY_URL).toBe("${data.terraform_remote_state.core.outputs.ecr_repository_url}");
+    expect(vars.data.VPC_ID).toBe("${data.terraform_remote_state.core.outputs.vpc_id}");
+    expect(vars.data.IMAGE_SEMVER_RANGE).toBe("0.0.x");
+  });
+
+  test("the autoscaler's Helm values come from their own Terraform-owned ConfigMap", () => {
+    const values = resources(json, "kubernetes_config_map_v1").find((c) => c.metadata.name === "cluster-autoscaler-values")!;
+    expect(values.data["values.yaml"]).toMatch(/^\$\{yamlencode\(\{.*"clusterName" = data\.terraform_remote_state\.core\.outputs\.cluster_name/);
+    const release = files.flatMap((f) => parseAllDocuments(decoded(f)).map((d) => d.toJS())).find((d) => d?.kind === "HelmRelease");
+    expect(release.spec.valuesFrom).toEqual([{ kind: "ConfigMap", name: values.metadata.name, valuesKey: "values.yaml" }]);
+  });
+
+  test("files are base64 at synth, so Flux's ${VAR} placeholders reach Git literally", () => {
+    expect(files.every((f) => f.encoding === "base64")).toBe(true);
+    const automation = files.find((f) => f.file_path === "apps/dev/image-automation.yaml")!;
+    expect(decoded(automation)).toContain("image: ${ECR_REPOSITORY_URL}");
+    for (const f of files) expect(f.content).not.toContain("${");
+  });
+
+  test("the file Flux rewrites is created once and then left to Flux", () => {
+    const owned = files.filter((f) => f.lifecycle?.ignore_changes);
+    expect(owned.map((f) => f.file_path)).toEqual(["apps/dev/kustomization.yaml"]);
+    expect(owned[0].lifecycle.ignore_changes).toEqual(["content"]);
+    expect(decoded(owned[0])).toContain('# {"$imagepolicy": "flux-system:nginx:tag"}');
+  });
+
+  test("files land in the Flux reference layout for this cluster and environment", () => {
+    const paths = files.map((f) => f.file_path).sort();
+    expect(paths).toEqual(expect.arrayContaining(["clusters/flux-cluster/apps.yaml", "clusters/flux-cluster/infrastructure.yaml", "apps/dev/kustomization.yaml", "apps/base/nginx/deployment.yaml"]));
+    const apps = parse(decoded(files.find((f) => f.file_path === "clusters/flux-cluster/apps.yaml")!));
+    expect(apps.spec.path).toBe("./apps/dev");
+  });
+
+  test("an environment that does not own the shared bases commits only its own files", () => {
+    const paths = resources(JSON.parse(bootstrapJson({ gitops: { ownsSharedFiles: false } })), "gitlab_repository_file").map((f) => f.file_path);
+    expect(paths.length).toBeGreaterThan(0);
+    expect(paths.filter((p) => p.startsWith("infrastructure/") || p.startsWith("apps/base/"))).toEqual([]);
+  });
+});
