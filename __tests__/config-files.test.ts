@@ -99,14 +99,14 @@ describe("config_files/", () => {
   });
 
   test("rendering fills every synth-time placeholder and refuses unknown ones", () => {
-    const rendered = renderFiles({ ENVIRONMENT: "qa", CLUSTER_NAME: "c1" }, true);
+    const rendered = renderFiles({ ENVIRONMENT: "qa", CLUSTER_NAME: "c1" }, { shared: true, features: ["webhook", "commit-status"] });
     expect(rendered.length).toBe(sources.length);
     for (const f of rendered) expect(f.content).not.toMatch(/__[A-Z_]+__/);
     expect(rendered.filter((f) => f.fluxOwned).map((f) => f.target)).toEqual(["apps/qa/kustomization.yaml"]);
     const dir = mkdtempSync(path.join(tmpdir(), "config-files-"));
     for (const entry of LAYOUT) mkdirSync(path.join(dir, entry.source), { recursive: true });
     writeFileSync(path.join(dir, "clusters", "x.yaml"), "path: ./apps/__NAMESPACE__\n");
-    expect(() => renderFiles({ ENVIRONMENT: "qa", CLUSTER_NAME: "c1" }, true, dir)).toThrow(
+    expect(() => renderFiles({ ENVIRONMENT: "qa", CLUSTER_NAME: "c1" }, { shared: true, features: [] }, dir)).toThrow(
       /config_files\/clusters\/x\.yaml: unknown placeholder __NAMESPACE__; known: ENVIRONMENT, CLUSTER_NAME/,
     );
   });

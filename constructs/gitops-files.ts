@@ -14,12 +14,33 @@ export interface SynthValues {
 }
 const PLACEHOLDER = /__([A-Z][A-Z_]*[A-Z])__/g;
 
-/** How config_files/ maps onto the GitOps repository (the Flux reference layout). */
-export const LAYOUT: { readonly source: string; readonly target: (v: SynthValues) => string; readonly shared: boolean }[] = [
-  { source: "clusters", target: (v) => `clusters/${v.CLUSTER_NAME}`, shared: false },
+/** Opt-in parts of the GitOps content, each turned on per environment. */
+export type Feature = "webhook" | "commit-status";
+
+/** What to commit besides the files every cluster gets. */
+export interface RenderOptions {
+  /** The shared bases (infrastructure/, apps/base/): one environment owns them. */
+  readonly shared: boolean;
+  /** Opt-in features. */
+  readonly features: readonly Feature[];
+}
+
+/**
+ * How config_files/ maps onto the GitOps repository (the Flux reference layout). Feature files
+ * go to the cluster's folder, which Flux's own flux-system Kustomization applies.
+ */
+export const LAYOUT: {
+  readonly source: string;
+  readonly target: (v: SynthValues) => string;
+  readonly shared?: boolean;
+  readonly feature?: Feature;
+}[] = [
+  { source: "clusters", target: (v) => `clusters/${v.CLUSTER_NAME}` },
   { source: "infrastructure", target: () => "infrastructure", shared: true },
   { source: "apps/base", target: () => "apps/base", shared: true },
-  { source: "apps/environment", target: (v) => `apps/${v.ENVIRONMENT}`, shared: false },
+  { source: "apps/environment", target: (v) => `apps/${v.ENVIRONMENT}` },
+  { source: "features/webhook", target: (v) => `clusters/${v.CLUSTER_NAME}/webhook`, feature: "webhook" },
+  { source: "features/commit-status", target: (v) => `clusters/${v.CLUSTER_NAME}/commit-status`, feature: "commit-status" },
 ];
 
 /** Files holding this marker are rewritten by Flux's image automation. */
@@ -35,11 +56,12 @@ export interface RenderedFile {
   readonly fluxOwned: boolean;
 }
 
-/** Renders config_files/ for one cluster; `shared` includes the bases all environments use. */
-export function renderFiles(values: SynthValues, shared: boolean, dir: string = CONFIG_FILES_DIR): RenderedFile[] {
+/** Renders config_files/ for one cluster. */
+export function renderFiles(values: SynthValues, options: RenderOptions, dir: string = CONFIG_FILES_DIR): RenderedFile[] {
   const files: RenderedFile[] = [];
   for (const entry of LAYOUT) {
-    if (entry.shared && !shared) continue;
+    if (entry.shared && !options.shared) continue;
+    if (entry.feature && !options.features.includes(entry.feature)) continue;
     for (const relative of listYaml(path.join(dir, entry.source))) {
       const source = `${entry.source}/${relative}`;
       const content = readFileSync(path.join(dir, source), "utf8").replace(PLACEHOLDER, (match, name: string) => {
@@ -69,6 +91,8 @@ export interface GitopsFilesProps {
   readonly values: SynthValues;
   /** Commit the shared bases too (one environment owns them). @default true */
   readonly shared?: boolean;
+  /** Opt-in features whose files to commit. @default [] */
+  readonly features?: readonly Feature[];
   /** What must exist first (Flux, the namespaces, the ConfigMaps). @default [] */
   readonly dependsOn?: ITerraformDependable[];
 }
@@ -84,7 +108,7 @@ export class GitopsFiles extends Construct {
   constructor(scope: Construct, id: string, props: GitopsFilesProps) {
     super(scope, id);
     const env = props.values.ENVIRONMENT;
-    this.files = renderFiles(props.values, props.shared ?? true).map(
+    this.files = renderFiles(props.values, { shared: props.shared ?? true, features: props.features ?? [] }).map(
       (file) =>
         // Ids come from the source path, so a renamed cluster or environment moves files in place.
         new RepositoryFile(this, file.source.replace(/[^A-Za-z0-9]+/g, "-"), {

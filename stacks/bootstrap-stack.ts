@@ -3,18 +3,21 @@ import { DataGitlabProject } from "@cdktf/provider-gitlab/lib/data-gitlab-projec
 import { Project } from "@cdktf/provider-gitlab/lib/project";
 import { GitlabProvider } from "@cdktf/provider-gitlab/lib/provider";
 import { KubernetesProvider } from "@cdktf/provider-kubernetes/lib/provider";
+import { RandomProvider } from "@cdktf/provider-random/lib/provider";
 import { TlsProvider } from "@cdktf/provider-tls/lib/provider";
-import { Fn, TerraformOutput, TerraformStack, Token } from "cdktf";
+import { Fn, ITerraformDependable, TerraformOutput, TerraformStack, Token } from "cdktf";
 import { Construct } from "constructs";
 import type { EnvironmentConfig } from "../config/load";
 import { CLUSTER_VARS_NAME, ClusterVars } from "../constructs/cluster-vars";
+import { CommitStatus } from "../constructs/commit-status";
 import { DeployKey } from "../constructs/deploy-key";
 import { CLUSTER_AUTOSCALER, FLUX_NAMESPACE, IMAGE_AUTOMATION_COMPONENTS } from "../constructs/flux/api";
 import { FluxBootstrapGit } from "../constructs/flux/bootstrap-git";
 import { FluxKubernetes, FluxProvider } from "../constructs/flux/provider";
-import { GitopsFiles } from "../constructs/gitops-files";
+import { Feature, GitopsFiles } from "../constructs/gitops-files";
 import { HelmValues } from "../constructs/helm-values";
 import { ManagedNamespaces } from "../constructs/managed-namespaces";
+import { WebhookReceiver } from "../constructs/webhook-receiver";
 import { CORE_OUTPUTS } from "./core-stack";
 import { configureBackend, remoteState } from "./state";
 
@@ -103,12 +106,46 @@ export class BootstrapStack extends TerraformStack {
       dependsOn: [flux],
     });
 
+    const features: Feature[] = [];
+    const handoff: ITerraformDependable[] = [...namespaces.namespaces, vars.configMap, autoscalerValues.configMap];
+    const { webhook, commitStatus } = env.gitops;
+    if (webhook.enabled) {
+      features.push("webhook");
+      new RandomProvider(this, "random", {});
+      const receiver = new WebhookReceiver(this, "webhook", {
+        project: projectId,
+        branch: env.gitlab.branch,
+        hostname: webhook.hostname,
+        certificateArn: webhook.certificateArn,
+        sourceRanges: webhook.sourceRanges,
+        dependsOn: [flux],
+      });
+      handoff.push(receiver.hook);
+      new TerraformOutput(this, "webhook_path", {
+        value: receiver.hookPath,
+        sensitive: true,
+        description: "Compare with: kubectl -n flux-system get receiver gitlab-receiver -o jsonpath='{.status.webhookPath}'",
+      });
+    }
+    if (commitStatus.enabled) {
+      features.push("commit-status");
+      const status = new CommitStatus(this, "commit-status", {
+        project: projectId,
+        gitlabUrl: env.gitlab.baseUrl,
+        expiryDays: commitStatus.tokenExpiryDays,
+        rotateBeforeDays: commitStatus.rotateBeforeDays,
+        dependsOn: [flux],
+      });
+      handoff.push(status.token);
+    }
+
     new GitopsFiles(this, "gitops-files", {
       project: projectId,
       branch: env.gitlab.branch,
       values: { ENVIRONMENT: env.name, CLUSTER_NAME: env.cluster.name },
       shared: env.gitops.ownsSharedFiles,
-      dependsOn: [...namespaces.namespaces, vars.configMap, autoscalerValues.configMap],
+      features,
+      dependsOn: handoff,
     });
 
     new TerraformOutput(this, "gitops_repository_url", { value: gitSshUrl(env), description: "Repository Flux syncs from" });

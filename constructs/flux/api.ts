@@ -29,3 +29,12 @@ export const IMAGE_REFLECTOR = { namespace: FLUX_NAMESPACE, serviceAccount: "ima
 
 /** The cluster autoscaler, installed by Flux from infrastructure/, with its AWS role from core. */
 export const CLUSTER_AUTOSCALER = { namespace: "kube-system", serviceAccount: "cluster-autoscaler" } as const;
+
+/** The webhook Receiver: its name and namespace are part of the hook path GitLab calls. */
+export const WEBHOOK_RECEIVER = { name: "gitlab-receiver", namespace: FLUX_NAMESPACE, secretName: "webhook-token" } as const;
+
+/** The pods behind Flux's `webhook-receiver` Service, and the port they listen on. */
+export const NOTIFICATION_CONTROLLER = { selector: { app: "notification-controller" }, receiverPort: 9292 } as const;
+
+/** The notification Provider that posts commit statuses, and the Secret with its token and address. */
+export const COMMIT_STATUS = { providerName: "gitlab-commit-status", secretName: "gitlab-commit-status" } as const;

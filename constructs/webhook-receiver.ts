@@ -1,0 +1,85 @@
+import { ProjectHook } from "@cdktf/provider-gitlab/lib/project-hook";
+import { SecretV1 } from "@cdktf/provider-kubernetes/lib/secret-v1";
+import { ServiceV1 } from "@cdktf/provider-kubernetes/lib/service-v1";
+import { Password } from "@cdktf/provider-random/lib/password";
+import { Fn, ITerraformDependable } from "cdktf";
+import { Construct } from "constructs";
+import { MANAGED_BY_TERRAFORM } from "./cluster-vars";
+import { NOTIFICATION_CONTROLLER, WEBHOOK_RECEIVER } from "./flux/api";
+
+export interface WebhookReceiverProps {
+  /** GitLab project id the hook is added to. */
+  readonly project: string;
+  /** Branch whose pushes trigger the hook. */
+  readonly branch: string;
+  /** DNS name pointing at the load balancer; with certificateArn it turns TLS on. */
+  readonly hostname?: string;
+  /** ACM certificate the load balancer terminates TLS with. */
+  readonly certificateArn?: string;
+  /** CIDRs the load balancer admits. */
+  readonly sourceRanges: string[];
+  /** What must exist first (the Flux bootstrap). @default [] */
+  readonly dependsOn?: ITerraformDependable[];
+}
+
+/**
+ * The push path into Flux: a token, the Secret the Receiver reads it from, a load balancer in
+ * front of the notification-controller's receiver port, and the GitLab hook that calls it.
+ * https://fluxcd.io/flux/components/notification/receivers/#gitlab
+ */
+export class WebhookReceiver extends Construct {
+  public readonly token: Password;
+  public readonly service: ServiceV1;
+  public readonly hook: ProjectHook;
+  /** `/hook/<sha256(token + receiver name + namespace)>`: the path the Receiver serves. */
+  public readonly hookPath: string;
+
+  constructor(scope: Construct, id: string, props: WebhookReceiverProps) {
+    super(scope, id);
+    const tls = Boolean(props.hostname && props.certificateArn);
+    this.token = new Password(this, "token", { length: 40, special: false });
+    new SecretV1(this, "token-secret", {
+      metadata: { name: WEBHOOK_RECEIVER.secretName, namespace: WEBHOOK_RECEIVER.namespace, labels: MANAGED_BY_TERRAFORM },
+      data: { token: this.token.result },
+      dependsOn: props.dependsOn,
+    });
+
+    // An NLB from the in-tree AWS cloud provider; with a certificate it terminates TLS on 443.
+    const annotations: Record<string, string> = { "service.beta.kubernetes.io/aws-load-balancer-type": "nlb" };
+    if (tls) {
+      annotations["service.beta.kubernetes.io/aws-load-balancer-ssl-cert"] = props.certificateArn!;
+      annotations["service.beta.kubernetes.io/aws-load-balancer-ssl-ports"] = "443";
+    }
+    this.service = new ServiceV1(this, "service", {
+      metadata: {
+        name: "flux-webhook-public",
+        namespace: WEBHOOK_RECEIVER.namespace,
+        labels: MANAGED_BY_TERRAFORM,
+        annotations,
+      },
+      spec: {
+        type: "LoadBalancer",
+        selector: NOTIFICATION_CONTROLLER.selector,
+        loadBalancerSourceRanges: props.sourceRanges,
+        port: [{ name: tls ? "https" : "http", port: tls ? 443 : 80, targetPort: String(NOTIFICATION_CONTROLLER.receiverPort), protocol: "TCP" }],
+      },
+      waitForLoadBalancer: true,
+      dependsOn: props.dependsOn,
+    });
+
+    this.hookPath = `/hook/${Fn.sha256(`${this.token.result}${WEBHOOK_RECEIVER.name}${WEBHOOK_RECEIVER.namespace}`)}`;
+    const host = tls ? props.hostname! : this.service.status.get(0).loadBalancer.get(0).ingress.get(0).hostname;
+    this.hook = new ProjectHook(this, "hook", {
+      project: props.project,
+      name: "flux-receiver",
+      description: "Tells Flux to reconcile now instead of at the next poll",
+      url: `${tls ? "https" : "http"}://${host}${this.hookPath}`,
+      token: this.token.result,
+      pushEvents: true,
+      pushEventsBranchFilter: props.branch,
+      tagPushEvents: true,
+      mergeRequestsEvents: false,
+      enableSslVerification: tls,
+    });
+  }
+}
