@@ -1,29 +1,22 @@
 import { App, TerraformStack, Testing } from "cdktf";
 import { readFileSync } from "fs";
 import * as path from "path";
-import { parse } from "yaml";
-import { EnvironmentConfig, ENVIRONMENTS_DIR, knownEnvironments, loadEnvironment } from "../config/load";
-import { environmentSchema } from "../config/schema";
+import { parse, stringify } from "yaml";
+import { CONFIG_DIR, EnvironmentConfig, knownEnvironments, loadEnvironment, mergeSettings, parseEnvironmentText } from "../config/load";
 
 export type Json = Record<string, any>;
 
 /** The committed environments: every stack is snapshotted for each. */
 export const ENVIRONMENTS = knownEnvironments();
 
-/** A committed environment with `patch` deep-merged into its file, validated like the real thing. */
+/** A committed environment with `patch` merged over its file, validated like the real thing. */
 export function environment(name = "dev", patch: Json = {}): EnvironmentConfig {
-  if (Object.keys(patch).length === 0) return loadEnvironment(name, ENVIRONMENTS_DIR);
-  const raw = parse(readFileSync(path.join(ENVIRONMENTS_DIR, `${name}.yaml`), "utf8"));
-  return { ...environmentSchema.parse(merge(raw, patch)), name, file: `${name}.yaml` };
-}
-
-function merge(base: Json, patch: Json): Json {
-  const out: Json = { ...base };
-  for (const [key, value] of Object.entries(patch)) {
-    const isObject = value && typeof value === "object" && !Array.isArray(value);
-    out[key] = isObject && base[key] && typeof base[key] === "object" ? merge(base[key], value) : value;
-  }
-  return out;
+  if (Object.keys(patch).length === 0) return loadEnvironment(name, CONFIG_DIR);
+  const envFile = path.join(CONFIG_DIR, "environments", `${name}.yaml`);
+  const defaultsFile = path.join(CONFIG_DIR, "defaults.yaml");
+  const patched = stringify(mergeSettings(parse(readFileSync(envFile, "utf8")), patch));
+  const settings = parseEnvironmentText({ text: patched, file: envFile }, { text: readFileSync(defaultsFile, "utf8"), file: defaultsFile });
+  return { ...settings, name, file: envFile };
 }
 
 /** Synthesizes a stack the way `cdktf synth` does (prepareStack included) and returns its JSON text. */

@@ -4,8 +4,8 @@ import { parseDocument } from "yaml";
 import type { z } from "zod";
 import { environmentSchema, EnvironmentSettings } from "./schema";
 
-/** The folder holding one `<name>.yaml` per environment; GITOPS_CONFIG_DIR points elsewhere. */
-export const ENVIRONMENTS_DIR = process.env.GITOPS_CONFIG_DIR || path.join(__dirname, "environments");
+/** Where configuration lives: `defaults.yaml` and `environments/<name>.yaml`. GITOPS_CONFIG_DIR points elsewhere. */
+export const CONFIG_DIR = process.env.GITOPS_CONFIG_DIR || __dirname;
 /** The environment variable that selects the environment. */
 export const ENVIRONMENT_VARIABLE = "GITOPS_ENV";
 export const DEFAULT_ENVIRONMENT = "dev";
@@ -27,8 +27,15 @@ export class ConfigError extends Error {
   }
 }
 
-/** The environment names that have a file in `dir`. */
-export function knownEnvironments(dir: string = ENVIRONMENTS_DIR): string[] {
+/** One configuration file's text and the name to use for it in messages. */
+export interface ConfigText {
+  readonly text: string;
+  readonly file: string;
+}
+
+/** The environment names that have a file in `<configDir>/environments`. */
+export function knownEnvironments(configDir: string = CONFIG_DIR): string[] {
+  const dir = path.join(configDir, "environments");
   if (!existsSync(dir)) return [];
   return readdirSync(dir)
     .filter((f) => f.endsWith(".yaml"))
@@ -36,53 +43,93 @@ export function knownEnvironments(dir: string = ENVIRONMENTS_DIR): string[] {
     .sort();
 }
 
-/** Reads, parses and validates the environment named by `GITOPS_ENV` (default `dev`). */
+/**
+ * Reads, merges and validates the environment named by GITOPS_ENV (default `dev`): the shared
+ * `defaults.yaml` first, the environment's own file over it (objects merge, lists replace).
+ */
 export function loadEnvironment(
   name: string = process.env[ENVIRONMENT_VARIABLE] || DEFAULT_ENVIRONMENT,
-  dir: string = ENVIRONMENTS_DIR,
+  configDir: string = CONFIG_DIR,
 ): EnvironmentConfig {
-  const known = knownEnvironments(dir);
+  const known = knownEnvironments(configDir);
+  const relative = (f: string) => path.relative(process.cwd(), f);
   if (!ENVIRONMENT_NAME.test(name) || !known.includes(name)) {
     throw new ConfigError([
       `${ENVIRONMENT_VARIABLE}=${name}: unknown environment; known environments: ${known.join(", ") || "(none)"} ` +
-        `(one file each in ${path.relative(process.cwd(), dir) || "."}, named like ${ENVIRONMENT_NAME})`,
+        `(one file each in ${relative(path.join(configDir, "environments"))}, named like ${ENVIRONMENT_NAME})`,
     ]);
   }
-  const file = path.relative(process.cwd(), path.join(dir, `${name}.yaml`));
-  return { ...parseEnvironmentText(readFileSync(path.join(dir, `${name}.yaml`), "utf8"), file), name, file };
+  const envFile = path.join(configDir, "environments", `${name}.yaml`);
+  const defaultsFile = path.join(configDir, "defaults.yaml");
+  const settings = parseEnvironmentText(
+    { text: readFileSync(envFile, "utf8"), file: relative(envFile) },
+    existsSync(defaultsFile) ? { text: readFileSync(defaultsFile, "utf8"), file: relative(defaultsFile) } : undefined,
+  );
+  return { ...settings, name, file: relative(envFile) };
 }
 
-/** Parses and validates one environment file's text; `file` is only used in messages. */
-export function parseEnvironmentText(text: string, file: string): EnvironmentSettings {
+/** Parses, merges and validates an environment file over the shared defaults. */
+export function parseEnvironmentText(env: ConfigText, defaults?: ConfigText): EnvironmentSettings {
+  const envRaw = parseYaml(env);
+  const defaultsRaw = defaults ? parseYaml(defaults) : {};
+  const result = environmentSchema.safeParse(mergeSettings(defaultsRaw, envRaw));
+  if (result.success) return result.data;
+  // A problem belongs to the file that set the key; a missing key, to the environment's file.
+  const fileOf = (at: PropertyKey[]) =>
+    defaults && valueAt(envRaw, at) === undefined && valueAt(defaultsRaw, at) !== undefined ? defaults.file : env.file;
+  throw new ConfigError(result.error.issues.flatMap((i) => describe(i, fileOf, mergeSettings(defaultsRaw, envRaw))));
+}
+
+function parseYaml({ text, file }: ConfigText): Record<string, unknown> {
   const doc = parseDocument(text, { prettyErrors: true, uniqueKeys: true });
   if (doc.errors.length > 0) {
-    throw new ConfigError(
-      doc.errors.map((e) => `${file}: invalid YAML: ${firstLine(e.message)}`),
-    );
+    throw new ConfigError(doc.errors.map((e) => `${file}: invalid YAML: ${firstLine(e.message)}`));
   }
-  const raw: unknown = doc.toJS() ?? {};
-  const result = environmentSchema.safeParse(raw);
-  if (!result.success) throw new ConfigError(result.error.issues.map((i) => describe(file, i, raw)));
-  return result.data;
+  const value: unknown = doc.toJS() ?? {};
+  if (typeof value !== "object" || Array.isArray(value)) {
+    throw new ConfigError([`${file}: must be a mapping of settings (key: value), not a list or a scalar`]);
+  }
+  return value as Record<string, unknown>;
 }
 
-function describe(file: string, issue: z.core.$ZodIssue, raw: unknown): string {
+/**
+ * Mappings merge key by key; anything else in `over` replaces what is in `base`, and so does a
+ * mapping of another `type` (a `backend: {type: local}` replaces an S3 backend whole).
+ */
+export function mergeSettings(base: Record<string, unknown>, over: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = { ...base };
+  for (const [key, value] of Object.entries(over)) {
+    const typeOf = (v: unknown) => (v as { type?: unknown }).type;
+    const both = isMapping(value) && isMapping(base[key]) && typeOf(value) === typeOf(base[key]);
+    out[key] = both ? mergeSettings(base[key] as Record<string, unknown>, value as Record<string, unknown>) : value;
+  }
+  return out;
+}
+
+function isMapping(value: unknown): boolean {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+function describe(issue: z.core.$ZodIssue, fileOf: (at: PropertyKey[]) => string, raw: unknown): string[] {
   const at = issue.path.length > 0 ? issue.path.join(".") : "(top level)";
+  const file = fileOf(issue.path);
   if (issue.code === "unrecognized_keys") {
-    return issue.keys
-      .map((k) => `${file}: ${issue.path.length > 0 ? `${at}.` : ""}${k}: unknown key (allowed here: ${allowedKeys(issue.path).join(", ")})`)
-      .join("\n");
+    return issue.keys.map((k) => {
+      const keyPath = [...issue.path, k];
+      const allowed = allowedKeys(issue.path);
+      return `${fileOf(keyPath)}: ${keyPath.join(".")}: unknown key${allowed.length ? ` (allowed here: ${allowed.join(", ")})` : ""}`;
+    });
   }
   if (issue.code === "invalid_type" && valueAt(raw, issue.path) === undefined) {
-    return `${file}: ${at}: is required (${issue.expected})`;
+    return [`${file}: ${at}: is required (${issue.expected})`];
   }
   if (issue.code === "invalid_union" && issue.path.join(".") === "backend.type") {
-    return `${file}: ${at}: must be one of local, s3, gitlab`;
+    return [`${file}: ${at}: must be one of local, s3, gitlab`];
   }
   if (issue.code === "invalid_value") {
-    return `${file}: ${at}: must be one of ${issue.values.map((v) => JSON.stringify(v)).join(", ")}`;
+    return [`${file}: ${at}: must be one of ${issue.values.map((v) => JSON.stringify(v)).join(", ")}`];
   }
-  return `${file}: ${at}: ${issue.message}`;
+  return [`${file}: ${at}: ${issue.message}`];
 }
 
 /** The keys the schema allows at an object path, for the "unknown key" message. */

@@ -13,7 +13,7 @@ const MINIMAL: Json = { gitlab: { group: "team", project: "gitops" }, cluster: {
 function problems(patch: Json | string): string[] {
   const text = typeof patch === "string" ? patch : stringify({ ...MINIMAL, ...patch });
   try {
-    parseEnvironmentText(text, FILE);
+    parseEnvironmentText({ text, file: FILE });
   } catch (error) {
     if (error instanceof ConfigError) return error.problems;
     throw error;
@@ -23,7 +23,7 @@ function problems(patch: Json | string): string[] {
 
 describe("environment files", () => {
   test("minimal: a file with only the GitLab project and endpoint CIDRs gets the seed defaults", () => {
-    const env = parseEnvironmentText(stringify(MINIMAL), FILE);
+    const env = parseEnvironmentText({ text: stringify(MINIMAL), file: FILE });
     expect(env.cluster.name).toBe("flux-cluster");
     expect(env.network.vpcCidr).toBe("10.0.0.0/16");
     expect(env.network.availabilityZones).toHaveLength(3);
@@ -44,6 +44,31 @@ describe("environment files", () => {
 
   test("an unknown environment fails with the list of known ones", () => {
     expect(() => loadEnvironment("staging")).toThrow(/GITOPS_ENV=staging: unknown environment; known environments: .*dev/);
+  });
+
+  test("an environment file is merged over defaults.yaml: mappings merge, lists replace", () => {
+    const defaults = { text: stringify({ ...MINIMAL, tags: { team: "platform" }, nodeGroup: { instanceTypes: ["m6i.large", "m5.large"] } }), file: "defaults.yaml" };
+    const env = parseEnvironmentText({ text: stringify({ tags: { env: "qa" }, nodeGroup: { instanceTypes: ["c6i.large"] } }), file: FILE }, defaults);
+    expect(env.tags).toEqual({ team: "platform", env: "qa" });
+    expect(env.nodeGroup.instanceTypes).toEqual(["c6i.large"]);
+    expect(env.gitlab.project).toBe("gitops");
+    const s3Defaults = { text: stringify({ ...MINIMAL, backend: { type: "s3", bucket: "team-state" } }), file: "defaults.yaml" };
+    expect(parseEnvironmentText({ text: "backend: {type: local}\n", file: FILE }, s3Defaults).backend).toEqual({ type: "local" });
+  });
+
+  test("a problem is reported against the file that set the key", () => {
+    const defaults = { text: stringify({ ...MINIMAL, regoin: "us-west-2", nodeGroup: { maxSize: 0 } }), file: "config/defaults.yaml" };
+    let lines: string[] = [];
+    try {
+      parseEnvironmentText({ text: stringify({ ecr: { keepImages: 0 } }), file: FILE }, defaults);
+    } catch (error) {
+      lines = (error as ConfigError).problems;
+    }
+    expect(lines).toEqual(expect.arrayContaining([
+      expect.stringMatching(/^config\/defaults\.yaml: regoin: unknown key/),
+      expect.stringMatching(/^config\/defaults\.yaml: nodeGroup\.maxSize: /),
+      expect.stringMatching(/^config\/environments\/test\.yaml: ecr\.keepImages: /),
+    ]));
   });
 
   test("every problem is reported at once, one line each", () => {
@@ -111,11 +136,11 @@ describe("main.ts", () => {
   const root = path.resolve(__dirname, "../..");
   function runApp(yaml: string) {
     const dir = mkdtempSync(path.join(tmpdir(), "main-test-"));
-    mkdirSync(path.join(dir, "envs"));
-    writeFileSync(path.join(dir, "envs", "dev.yaml"), yaml);
+    mkdirSync(path.join(dir, "environments"));
+    writeFileSync(path.join(dir, "environments", "dev.yaml"), yaml);
     const result = spawnSync(process.execPath, ["-r", require.resolve("sucrase/register/ts"), path.join(root, "main.ts")], {
       cwd: dir,
-      env: { ...process.env, GITOPS_CONFIG_DIR: path.join(dir, "envs"), GITOPS_ENV: "dev" },
+      env: { ...process.env, GITOPS_CONFIG_DIR: dir, GITOPS_ENV: "dev" },
       encoding: "utf8",
     });
     return { ...result, dir };
@@ -124,7 +149,7 @@ describe("main.ts", () => {
   test("an invalid file exits non-zero, names file and key, and writes nothing", () => {
     const run = runApp(stringify({ ...MINIMAL, nodeGroup: { maxSize: 0 } }));
     expect(run.status).toBe(1);
-    expect(run.stderr).toMatch(/envs\/dev\.yaml: nodeGroup\.maxSize: /);
+    expect(run.stderr).toMatch(/environments\/dev\.yaml: nodeGroup\.maxSize: /);
     expect(existsSync(path.join(run.dir, "cdktf.out"))).toBe(false);
   });
 

@@ -46,7 +46,7 @@ describe("webhook receiver over TLS", () => {
       spec: { type: "gitlab", events: ["Push Hook", "Tag Push Hook"], secretRef: { name: WEBHOOK_RECEIVER.secretName } },
     });
     expect(receiver.spec.resources).toEqual([{ apiVersion: "source.toolkit.fluxcd.io/v1", kind: "GitRepository", name: "flux-system" }]);
-    expect(files.find((f) => f.file_path.endsWith("receiver.yaml"))!.file_path).toBe("clusters/flux-cluster/webhook/receiver.yaml");
+    expect(files.find((f) => f.file_path.endsWith("receiver.yaml"))!.file_path).toBe("clusters/flux-dev/webhook/receiver.yaml");
   });
 
   test("its token is Terraform's, in a Secret the Receiver names, never in Git or JSON", () => {

@@ -38,12 +38,16 @@ describe("bootstrap stack invariants", () => {
   const decoded = (f: Json) => Buffer.from(f.content, "base64").toString("utf8");
 
   test("reads core's outputs from remote state of the same backend; no cross-stack references", () => {
-    expect(json.data.terraform_remote_state.core).toEqual({ backend: "local", config: { path: "../../../state/dev/core.tfstate" } });
-    expect(json.terraform.backend.local.path).toBe("../../../state/dev/bootstrap.tfstate");
+    const coreBackend = (patch: Json) => JSON.parse(synth((app) => new CoreStack(app, "core", environment("dev", patch)))).terraform.backend;
+    const address = coreBackend({}).http.address;
+    expect(json.data.terraform_remote_state.core).toEqual({ backend: "http", config: { address } });
+    expect(json.terraform.backend.http.address).toBe(address.replace(/-core$/, "-bootstrap"));
     expect(text).not.toMatch(/cross-stack-output/);
+    const local = JSON.parse(bootstrapJson({ backend: { type: "local" } }));
+    expect(local.data.terraform_remote_state.core).toEqual({ backend: "local", config: { path: coreBackend({ backend: { type: "local" } }).local.path } });
+    expect(local.terraform.backend.local.path).toBe("../../../state/dev/bootstrap.tfstate");
     const s3 = JSON.parse(bootstrapJson({ backend: { type: "s3", bucket: "tf-state" } }));
-    const coreBackend = JSON.parse(synth((app) => new CoreStack(app, "core", environment("dev", { backend: { type: "s3", bucket: "tf-state" } })))).terraform.backend.s3;
-    expect(s3.data.terraform_remote_state.core.config).toMatchObject({ bucket: "tf-state", key: coreBackend.key, encrypt: true });
+    expect(s3.data.terraform_remote_state.core.config).toMatchObject({ bucket: "tf-state", key: coreBackend({ backend: { type: "s3", bucket: "tf-state" } }).s3.key, encrypt: true });
   });
 
   test("kubernetes and flux share one cluster access: host, CA from core, exec of aws eks get-token", () => {
@@ -86,7 +90,7 @@ describe("bootstrap stack invariants", () => {
 
   test("flux_bootstrap_git: sync path, image controllers, embedded manifests, after the deploy key", () => {
     expect(bootstrap).toMatchObject({
-      path: "clusters/flux-cluster",
+      path: "clusters/flux-dev",
       embedded_manifests: true,
       components_extra: ["image-reflector-controller", "image-automation-controller"],
     });
@@ -114,7 +118,7 @@ describe("bootstrap stack invariants", () => {
     expect(Object.keys(vars.data).sort()).toEqual([...CLUSTER_VARS].sort());
     expect(vars.data.ECR_REPOSITORY_URL).toBe("${data.terraform_remote_state.core.outputs.ecr_repository_url}");
     expect(vars.data.VPC_ID).toBe("${data.terraform_remote_state.core.outputs.vpc_id}");
-    expect(vars.data.IMAGE_SEMVER_RANGE).toBe("0.0.x");
+    expect(vars.data.IMAGE_SEMVER_RANGE).toBe(environment("dev").gitops.imageSemverRange);
   });
 
   test("the autoscaler's Helm values come from their own Terraform-owned ConfigMap", () => {
@@ -140,8 +144,8 @@ describe("bootstrap stack invariants", () => {
 
   test("files land in the Flux reference layout for this cluster and environment", () => {
     const paths = files.map((f) => f.file_path).sort();
-    expect(paths).toEqual(expect.arrayContaining(["clusters/flux-cluster/apps.yaml", "clusters/flux-cluster/infrastructure.yaml", "apps/dev/kustomization.yaml", "apps/base/nginx/deployment.yaml"]));
-    const apps = parse(decoded(files.find((f) => f.file_path === "clusters/flux-cluster/apps.yaml")!));
+    expect(paths).toEqual(expect.arrayContaining(["clusters/flux-dev/apps.yaml", "clusters/flux-dev/infrastructure.yaml", "apps/dev/kustomization.yaml", "apps/base/nginx/deployment.yaml"]));
+    const apps = parse(decoded(files.find((f) => f.file_path === "clusters/flux-dev/apps.yaml")!));
     expect(apps.spec.path).toBe("./apps/dev");
   });
 

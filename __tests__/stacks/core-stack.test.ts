@@ -67,7 +67,7 @@ describe("core stack invariants", () => {
 
   test("the log group exists before the cluster, with retention and the KMS key", () => {
     expect(text).toHaveResourceWithProperties(CloudwatchLogGroup, {
-      name: "/aws/eks/flux-cluster/cluster",
+      name: "/aws/eks/flux-dev/cluster",
       retention_in_days: 7,
     });
     expect(cluster.depends_on).toContain(addressOf("aws_cloudwatch_log_group", () => true));
@@ -86,7 +86,7 @@ describe("core stack invariants", () => {
   });
 
   test("cluster role trusts EKS", () => {
-    const role = resources(json, "aws_iam_role").find((r) => r.name === "flux-cluster-eks-cluster")!;
+    const role = resources(json, "aws_iam_role").find((r) => r.name === "flux-dev-eks-cluster")!;
     expect(JSON.parse(role.assume_role_policy).Statement[0].Principal).toEqual({ Service: "eks.amazonaws.com" });
   });
 
@@ -133,7 +133,7 @@ describe("core stack invariants", () => {
   test("the EBS CSI driver gets its own Pod Identity role", () => {
     const [association] = addons["aws-ebs-csi-driver"].pod_identity_association;
     expect(association.service_account).toBe("ebs-csi-controller-sa");
-    const role = resources(json, "aws_iam_role").find((r) => r.name === "flux-cluster-ebs-csi")!;
+    const role = resources(json, "aws_iam_role").find((r) => r.name === "flux-dev-ebs-csi")!;
     expect(JSON.parse(role.assume_role_policy).Statement[0]).toMatchObject({
       Principal: { Service: "pods.eks.amazonaws.com" },
       Action: ["sts:AssumeRole", "sts:TagSession"],
@@ -155,7 +155,7 @@ describe("core stack invariants", () => {
       namespace: "flux-system",
       service_account: "image-reflector-controller",
     });
-    const role = resources(json, "aws_iam_role").find((r) => r.name === "flux-cluster-flux-image-reflector")!;
+    const role = resources(json, "aws_iam_role").find((r) => r.name === "flux-dev-flux-image-reflector")!;
     expect(JSON.parse(role.assume_role_policy).Statement[0].Principal.Service).toBe("pods.eks.amazonaws.com");
     expect(resources(json, "aws_iam_role_policy_attachment").map((a) => a.policy_arn)).toContainEqual(
       expect.stringMatching(/:iam::aws:policy\/AmazonEC2ContainerRegistryReadOnly$/),
@@ -164,7 +164,7 @@ describe("core stack invariants", () => {
 
   test("update-kubeconfig is a terraform_data local-exec that can be turned off", () => {
     const [step] = resources(json, "terraform_data");
-    expect(step.provisioner[0]["local-exec"].command).toBe("aws eks update-kubeconfig --name flux-cluster --region us-west-2");
+    expect(step.provisioner[0]["local-exec"].command).toBe("aws eks update-kubeconfig --name flux-dev --region us-west-2");
     expect(resources(JSON.parse(coreJson({ cluster: { updateKubeconfig: false } })), "terraform_data")).toHaveLength(0);
   });
 

@@ -6,7 +6,7 @@ const backendOf = (patch: Json, name = "dev") =>
 
 describe("state backends", () => {
   test("local: a project-relative file per environment and stack, outside cdktf.out", () => {
-    const { local } = backendOf({});
+    const { local } = backendOf({ backend: { type: "local" } });
     expect(local.path).toBe("../../../state/dev/core.tfstate");
     // Terraform runs in cdktf.out/stacks/core: three levels up is the project root.
     expect(local.path.startsWith("/")).toBe(false);
@@ -29,6 +29,7 @@ describe("state backends", () => {
 
   test("gitlab: GitLab-managed state with locking, no credentials in the JSON", () => {
     const { http } = backendOf({ backend: { type: "gitlab", project: "platform/infra" } });
+    expect(backendOf({ backend: { type: "gitlab", project: 42 } }, "prod").http.address).toMatch(/\/projects\/42\/terraform\/state\/prod-core$/);
     const address = "https://gitlab.com/api/v4/projects/platform%2Finfra/terraform/state/dev-core";
     expect(http).toEqual({
       address,
