@@ -2,7 +2,7 @@ import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from
 import { tmpdir } from "os";
 import * as path from "path";
 import { parseAllDocuments } from "yaml";
-import { CLUSTER_VARS, CLUSTER_VARS_NAME } from "../constructs/cluster-vars";
+import { CLUSTER_VARS_NAME, undefinedVariables } from "../constructs/cluster-vars";
 import { API_VERSIONS, FLUX_NAMESPACE, FLUX_SOURCE_NAME } from "../constructs/flux/api";
 import { CONFIG_FILES_DIR, LAYOUT, renderFiles, SETTER_MARKER } from "../constructs/gitops-files";
 import { HELM_VALUES_KEY } from "../constructs/helm-values";
@@ -19,12 +19,6 @@ const docs = sources.flatMap(({ file, text }) =>
     return { file, doc: d.toJS() as Json };
   }),
 );
-/** The `${VAR}` references that are neither cluster-vars keys nor carry a `:=default`. */
-function undefinedVariables(text: string): string[] {
-  return [...text.matchAll(/\$\{([A-Za-z_][A-Za-z0-9_]*)(:=[^}]*)?\}/g)]
-    .filter((m) => !m[2] && !(CLUSTER_VARS as readonly string[]).includes(m[1]))
-    .map((m) => m[0]);
-}
 const ofKind = (kind: string) => docs.filter((d) => d.doc.kind === kind && d.doc.apiVersion !== "kustomize.config.k8s.io/v1beta1");
 
 describe("config_files/", () => {

@@ -50,3 +50,10 @@ export class ClusterVars extends Construct {
     });
   }
 }
+
+/** The `${VAR}` references in a text that are neither CLUSTER_VARS keys nor carry a `:=default`. */
+export function undefinedVariables(text: string): string[] {
+  return [...text.matchAll(/\$\{([A-Za-z_][A-Za-z0-9_]*)(:=[^}]*)?\}/g)]
+    .filter((m) => !m[2] && !(CLUSTER_VARS as readonly string[]).includes(m[1]))
+    .map((m) => m[0]);
+}

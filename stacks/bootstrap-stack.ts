@@ -27,6 +27,14 @@ export function gitSshUrl(env: EnvironmentConfig): string {
   return `ssh://git@${host}/${env.gitlab.group}/${env.gitlab.project}.git`;
 }
 
+/** The opt-in GitOps features an environment turns on. */
+export function gitopsFeatures(env: EnvironmentConfig): Feature[] {
+  const features: Feature[] = [];
+  if (env.gitops.webhook.enabled) features.push("webhook");
+  if (env.gitops.commitStatus.enabled) features.push("commit-status");
+  return features;
+}
+
 /**
  * The GitOps half: Flux on the cluster, wired to the GitLab project, with the values and files
  * it needs. It reads core's outputs from remote state (no automatic cross-stack references), so
@@ -106,11 +114,9 @@ export class BootstrapStack extends TerraformStack {
       dependsOn: [flux],
     });
 
-    const features: Feature[] = [];
     const handoff: ITerraformDependable[] = [...namespaces.namespaces, vars.configMap, autoscalerValues.configMap];
     const { webhook, commitStatus } = env.gitops;
     if (webhook.enabled) {
-      features.push("webhook");
       new RandomProvider(this, "random", {});
       const receiver = new WebhookReceiver(this, "webhook", {
         project: projectId,
@@ -128,7 +134,6 @@ export class BootstrapStack extends TerraformStack {
       });
     }
     if (commitStatus.enabled) {
-      features.push("commit-status");
       const status = new CommitStatus(this, "commit-status", {
         project: projectId,
         gitlabUrl: env.gitlab.baseUrl,
@@ -144,7 +149,7 @@ export class BootstrapStack extends TerraformStack {
       branch: env.gitlab.branch,
       values: { ENVIRONMENT: env.name, CLUSTER_NAME: env.cluster.name },
       shared: env.gitops.ownsSharedFiles,
-      features,
+      features: gitopsFeatures(env),
       dependsOn: handoff,
     });
 
