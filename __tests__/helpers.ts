@@ -6,6 +6,10 @@ import { CONFIG_DIR, EnvironmentConfig, knownEnvironments, loadEnvironment, merg
 
 export type Json = Record<string, any>;
 
+/** Set as GITLAB_TOKEN for every test: it must never reach synthesized JSON or snapshots. */
+export const TOKEN_CANARY = "canary-gitlab-token-7d1e4b";
+process.env.GITLAB_TOKEN = TOKEN_CANARY;
+
 /** The committed environments: every stack is snapshotted for each. */
 export const ENVIRONMENTS = knownEnvironments();
 

@@ -8,9 +8,8 @@ import { COMMIT_STATUS, NOTIFICATION_CONTROLLER, WEBHOOK_RECEIVER } from "../../
 import { terraformVersion } from "../../scripts/offline-plan";
 import { BootstrapStack } from "../../stacks/bootstrap-stack";
 import { environment, Json, resources, synth } from "../helpers";
+import { TOKEN_CANARY as CANARY } from "../helpers";
 
-const CANARY = "glpat-canary-0123456789abcdef";
-process.env.GITLAB_TOKEN = CANARY;
 
 const TLS = { enabled: true, hostname: "flux-hook.example.com", certificateArn: "arn:aws:acm:us-west-2:123456789012:certificate/0f1e2d3c-4b5a-6978-8a9b-0c1d2e3f4a5b" };
 const bootstrap = (gitops: Json) => {

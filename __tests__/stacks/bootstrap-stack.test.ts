@@ -6,10 +6,8 @@ import { CLUSTER_VARS } from "../../constructs/cluster-vars";
 import { BootstrapStack } from "../../stacks/bootstrap-stack";
 import { CoreStack } from "../../stacks/core-stack";
 import { environment, ENVIRONMENTS, Json, resources, synth } from "../helpers";
+import { TOKEN_CANARY as CANARY } from "../helpers";
 
-// A canary in place of a real token: it must never reach synthesized JSON.
-const CANARY = "glpat-canary-0123456789abcdef";
-process.env.GITLAB_TOKEN = CANARY;
 
 const bootstrapJson = (patch: Json = {}, name = "dev") =>
   synth((app) => new BootstrapStack(app, "bootstrap", environment(name, patch)));
