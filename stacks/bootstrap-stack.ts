@@ -13,7 +13,7 @@ import { CommitStatus } from "../constructs/commit-status";
 import { DeployKey } from "../constructs/deploy-key";
 import { CLUSTER_AUTOSCALER, FLUX_NAMESPACE, IMAGE_AUTOMATION_COMPONENTS } from "../constructs/flux/api";
 import { FluxBootstrapGit } from "../constructs/flux/bootstrap-git";
-import { FluxKubernetes, FluxProvider } from "../constructs/flux/provider";
+import { FluxProvider } from "../constructs/flux/provider";
 import { Feature, GitopsFiles } from "../constructs/gitops-files";
 import { HelmValues } from "../constructs/helm-values";
 import { ManagedNamespaces } from "../constructs/managed-namespaces";
@@ -50,20 +50,17 @@ export class BootstrapStack extends TerraformStack {
 
     // Written once, shared by the kubernetes and flux providers. `aws eks get-token` runs for
     // each connection, so a long bootstrap never outlives its token.
-    const cluster: FluxKubernetes = {
+    const exec = {
+      apiVersion: "client.authentication.k8s.io/v1beta1",
+      command: "aws",
+      args: ["eks", "get-token", "--cluster-name", clusterName, "--region", region, "--output", "json"],
+    };
+    const cluster = {
       host: core.getString(CORE_OUTPUTS.clusterEndpoint),
       clusterCaCertificate: Fn.base64decode(core.getString(CORE_OUTPUTS.clusterCaData)),
-      exec: {
-        apiVersion: "client.authentication.k8s.io/v1beta1",
-        command: "aws",
-        args: ["eks", "get-token", "--cluster-name", clusterName, "--region", region, "--output", "json"],
-      },
     };
-    new KubernetesProvider(this, "kubernetes", {
-      host: cluster.host,
-      clusterCaCertificate: cluster.clusterCaCertificate,
-      exec: [cluster.exec!],
-    });
+    // The kubernetes provider takes exec as a block (a list), the flux provider as an object.
+    new KubernetesProvider(this, "kubernetes", { ...cluster, exec: [exec] });
     // The token comes from GITLAB_TOKEN in the environment, never from configuration.
     new GitlabProvider(this, "gitlab", { baseUrl: `${env.gitlab.baseUrl}/api/v4/` });
     new TlsProvider(this, "tls", {});
@@ -72,7 +69,7 @@ export class BootstrapStack extends TerraformStack {
     const key = new DeployKey(this, "flux-deploy-key", { project: projectId, title: `Flux (${env.name}/${env.cluster.name})` });
 
     new FluxProvider(this, "flux", {
-      kubernetes: cluster,
+      kubernetes: { ...cluster, exec },
       git: {
         url: gitSshUrl(env),
         branch: env.gitlab.branch,
