@@ -44,6 +44,24 @@ export function findProviderMirror(env: NodeJS.ProcessEnv = process.env): { dir?
   return { reason: `no Terraform mirror of hashicorp/aws found; set ${MIRROR_VARIABLE} to one` };
 }
 
+/** Where the aws provider comes from: a mirror folder, or the public registry when no mirror exists. */
+export interface ProviderSource {
+  readonly mirrorDir?: string;
+  readonly reason?: string;
+}
+
+/** A mirror if there is one, else the Terraform registry if it answers, else the reason neither works. */
+export function findProviderSource(env: NodeJS.ProcessEnv = process.env): ProviderSource {
+  const mirror = findProviderMirror(env);
+  if (mirror.dir) return { mirrorDir: mirror.dir };
+  const probe = spawnSync(
+    process.execPath,
+    ["-e", "fetch('https://registry.terraform.io/.well-known/terraform.json').then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"],
+    { timeout: 10_000 },
+  );
+  return probe.status === 0 ? {} : { reason: `${mirror.reason}, and the Terraform registry is not reachable` };
+}
+
 /** Terraform on the PATH, or the reason it is missing. */
 export function terraformVersion(): { version?: string; reason?: string } {
   const result = spawnSync("terraform", ["version", "-json"], { encoding: "utf8" });
@@ -66,17 +84,20 @@ export interface OfflinePlan {
 }
 
 /**
- * Validates and plans a synthesized stack (the parsed `cdk.tf.json`) offline. Throws with
- * Terraform's own output when init, validate or plan fails.
+ * Validates and plans a synthesized stack (the parsed `cdk.tf.json`) with no AWS account, the
+ * aws provider taken from `source` (a mirror, or the registry). Throws with Terraform's own
+ * output when init, validate or plan fails.
  */
-export function planOffline(stackJson: Record<string, unknown>, mirrorDir: string): OfflinePlan {
+export function planOffline(stackJson: Record<string, unknown>, source: ProviderSource): OfflinePlan {
   const work = mkdtempSync(path.join(tmpdir(), "offline-plan-"));
   try {
     writeFileSync(path.join(work, "cdk.tf.json"), JSON.stringify(offlineCopy(stackJson), null, 2));
     const cliConfig = path.join(work, "terraformrc");
     writeFileSync(
       cliConfig,
-      `provider_installation {\n  filesystem_mirror {\n    path = ${JSON.stringify(mirrorDir)}\n    include = ["registry.terraform.io/hashicorp/aws"]\n  }\n  direct {\n    exclude = ["registry.terraform.io/hashicorp/aws"]\n  }\n}\n`,
+      source.mirrorDir
+        ? `provider_installation {\n  filesystem_mirror {\n    path = ${JSON.stringify(source.mirrorDir)}\n    include = ["registry.terraform.io/hashicorp/aws"]\n  }\n  direct {\n    exclude = ["registry.terraform.io/hashicorp/aws"]\n  }\n}\n`
+        : "",
     );
     const env: NodeJS.ProcessEnv = { PATH: process.env.PATH, HOME: process.env.HOME, TMPDIR: process.env.TMPDIR };
     Object.assign(env, { TF_CLI_CONFIG_FILE: cliConfig, TF_IN_AUTOMATION: "1", TF_INPUT: "0", CHECKPOINT_DISABLE: "1" });

@@ -4,16 +4,16 @@ import { tmpdir } from "os";
 import * as path from "path";
 import { ConfigError, loadEnvironment } from "../config/load";
 import { CoreStack } from "../stacks/core-stack";
-import { findProviderMirror, planOffline, terraformVersion } from "./offline-plan";
+import { findProviderSource, planOffline, terraformVersion } from "./offline-plan";
 
 // `npm run preview`: the real Terraform plan of the core stack for the selected environment
 // (GITOPS_ENV), with no AWS account: see scripts/offline-plan.ts.
 function main(): number {
   const env = loadEnvironment();
   const tf = terraformVersion();
-  const mirror = findProviderMirror();
-  if (!tf.version || !mirror.dir) {
-    process.stderr.write(`preview needs Terraform and a mirror of the aws provider: ${tf.reason ?? mirror.reason}\n`);
+  const source = findProviderSource();
+  if (!tf.version || source.reason) {
+    process.stderr.write(`preview needs Terraform and the aws provider (a mirror or the registry): ${tf.reason ?? source.reason}\n`);
     return 2;
   }
   const outdir = mkdtempSync(path.join(tmpdir(), "preview-synth-"));
@@ -22,8 +22,8 @@ function main(): number {
     new CoreStack(app, "core", env);
     app.synth();
     const stackJson = JSON.parse(readFileSync(path.join(outdir, "stacks", "core", "cdk.tf.json"), "utf8"));
-    process.stdout.write(`Planning core for environment ${env.name} (${env.file}) with Terraform ${tf.version}, offline...\n`);
-    const plan = planOffline(stackJson, mirror.dir);
+    process.stdout.write(`Planning core for environment ${env.name} (${env.file}) with Terraform ${tf.version}, no AWS account, provider from ${source.mirrorDir ?? "the registry"}...\n`);
+    const plan = planOffline(stackJson, source);
     const width = Math.max(...Object.keys(plan.countsByType).map((t) => t.length));
     for (const [type, count] of Object.entries(plan.countsByType).sort()) {
       process.stdout.write(`  ${type.padEnd(width)}  ${count}\n`);

@@ -1,21 +1,22 @@
 import { CoreStack } from "../../stacks/core-stack";
-import { findProviderMirror, planOffline, terraformVersion } from "../../scripts/offline-plan";
+import { findProviderSource, planOffline, terraformVersion } from "../../scripts/offline-plan";
 import { environment, synth } from "../helpers";
 
-// The real Terraform and the real aws provider (from a filesystem mirror) validate and plan
-// the synthesized core stack, offline, with no AWS account. Skipped, with the reason in its
-// name, only where Terraform or the provider cannot be had.
+// The real Terraform and the real aws provider (from a filesystem mirror, else the registry)
+// validate and plan the synthesized core stack with no AWS account. Skipped, with the reason
+// in its name, only where Terraform or the provider cannot be had.
 const tf = terraformVersion();
-const mirror = findProviderMirror();
-const reason = tf.reason ?? mirror.reason;
+const source = tf.reason ? {} : findProviderSource();
+const reason = tf.reason ?? source.reason;
 const planTest = reason ? test.skip : test;
+if (reason) process.stderr.write(`core-plan: the real Terraform plan is skipped: ${reason}\n`);
 
 describe("core stack, planned by the real Terraform", () => {
   planTest(
     reason ? `init, validate and plan (skipped: ${reason})` : "init, validate and plan -refresh=false: the resources the design calls for",
     () => {
       const env = environment("dev", { network: { natGateways: "one-per-az" }, cluster: { adminPrincipalArns: ["arn:aws:iam::123456789012:role/admin"] } });
-      const plan = planOffline(JSON.parse(synth((app) => new CoreStack(app, "core", env))), mirror.dir!);
+      const plan = planOffline(JSON.parse(synth((app) => new CoreStack(app, "core", env))), source);
 
       expect(plan.resources.every((r) => r.actions.length === 1 && r.actions[0] === "create")).toBe(true);
       const zones = env.network.availabilityZones.length;
