@@ -1,5 +1,6 @@
+import { BootstrapStack } from "../../stacks/bootstrap-stack";
 import { CoreStack } from "../../stacks/core-stack";
-import { environment, Json, synth } from "../helpers";
+import { environment, ENVIRONMENTS, Json, synth } from "../helpers";
 
 const backendOf = (patch: Json, name = "dev") =>
   JSON.parse(synth((app) => new CoreStack(app, "core", environment(name, patch)))).terraform.backend;
@@ -39,5 +40,13 @@ describe("state backends", () => {
       unlock_method: "DELETE",
       retry_wait_min: 5,
     });
+  });
+
+  test("every committed environment keeps each stack's state in its own place", () => {
+    const places = ENVIRONMENTS.flatMap((name) =>
+      [CoreStack, BootstrapStack].map((Stack) => JSON.stringify(JSON.parse(synth((app) => new Stack(app, "s", environment(name)))).terraform.backend)),
+    );
+    expect(places).toHaveLength(2 * ENVIRONMENTS.length);
+    expect(new Set(places).size).toBe(places.length);
   });
 });
