@@ -332,4 +332,3 @@ function crossFieldRules(env: Omit<Parsed, never>, ctx: Ctx): void {
 
 /** A validated environment, defaults applied. */
 export type EnvironmentSettings = z.output<typeof environmentSchema>;
-export type BackendSettings = EnvironmentSettings["backend"];
