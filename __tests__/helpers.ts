@@ -2,7 +2,7 @@ import { App, TerraformStack, Testing } from "cdktf";
 import { readFileSync } from "fs";
 import * as path from "path";
 import { parse, stringify } from "yaml";
-import { CONFIG_DIR, EnvironmentConfig, knownEnvironments, loadEnvironment, mergeSettings, parseEnvironmentText } from "../config/load";
+import { EnvironmentConfig, knownEnvironments, loadEnvironment, mergeSettings, parseEnvironmentText, readEnvironmentFiles } from "../config/load";
 
 export type Json = Record<string, any>;
 
@@ -15,12 +15,10 @@ export const ENVIRONMENTS = knownEnvironments();
 
 /** A committed environment with `patch` merged over its file, validated like the real thing. */
 export function environment(name = "dev", patch: Json = {}): EnvironmentConfig {
-  if (Object.keys(patch).length === 0) return loadEnvironment(name, CONFIG_DIR);
-  const envFile = path.join(CONFIG_DIR, "environments", `${name}.yaml`);
-  const defaultsFile = path.join(CONFIG_DIR, "defaults.yaml");
-  const patched = stringify(mergeSettings(parse(readFileSync(envFile, "utf8")), patch));
-  const settings = parseEnvironmentText({ text: patched, file: envFile }, { text: readFileSync(defaultsFile, "utf8"), file: defaultsFile });
-  return { ...settings, name, file: envFile };
+  if (Object.keys(patch).length === 0) return loadEnvironment(name);
+  const { env, defaults } = readEnvironmentFiles(name);
+  const patched = { ...env, text: stringify(mergeSettings(parse(env.text), patch)) };
+  return { ...parseEnvironmentText(patched, defaults), name, file: env.file };
 }
 
 /** Synthesizes a stack the way `cdktf synth` does (prepareStack included) and returns its JSON text. */

@@ -59,25 +59,31 @@ export function loadEnvironment(
         `(one file each in ${relative(path.join(configDir, "environments"))}, named like ${ENVIRONMENT_NAME})`,
     ]);
   }
-  const envFile = path.join(configDir, "environments", `${name}.yaml`);
+  const files = readEnvironmentFiles(name, configDir);
+  return { ...parseEnvironmentText(files.env, files.defaults), name, file: files.env.file };
+}
+
+/** The texts of an environment's file and of the shared defaults (when present), named relative to the working directory. */
+export function readEnvironmentFiles(name: string, configDir: string = CONFIG_DIR): { env: ConfigText; defaults?: ConfigText } {
+  const read = (file: string): ConfigText => ({ text: readFileSync(file, "utf8"), file: path.relative(process.cwd(), file) });
   const defaultsFile = path.join(configDir, "defaults.yaml");
-  const settings = parseEnvironmentText(
-    { text: readFileSync(envFile, "utf8"), file: relative(envFile) },
-    existsSync(defaultsFile) ? { text: readFileSync(defaultsFile, "utf8"), file: relative(defaultsFile) } : undefined,
-  );
-  return { ...settings, name, file: relative(envFile) };
+  return {
+    env: read(path.join(configDir, "environments", `${name}.yaml`)),
+    defaults: existsSync(defaultsFile) ? read(defaultsFile) : undefined,
+  };
 }
 
 /** Parses, merges and validates an environment file over the shared defaults. */
 export function parseEnvironmentText(env: ConfigText, defaults?: ConfigText): EnvironmentSettings {
   const envRaw = parseYaml(env);
   const defaultsRaw = defaults ? parseYaml(defaults) : {};
-  const result = environmentSchema.safeParse(mergeSettings(defaultsRaw, envRaw));
+  const merged = mergeSettings(defaultsRaw, envRaw);
+  const result = environmentSchema.safeParse(merged);
   if (result.success) return result.data;
   // A problem belongs to the file that set the key; a missing key, to the environment's file.
   const fileOf = (at: PropertyKey[]) =>
     defaults && valueAt(envRaw, at) === undefined && valueAt(defaultsRaw, at) !== undefined ? defaults.file : env.file;
-  throw new ConfigError(result.error.issues.flatMap((i) => describe(i, fileOf, mergeSettings(defaultsRaw, envRaw))));
+  throw new ConfigError(result.error.issues.flatMap((i) => describe(i, fileOf, merged)));
 }
 
 function parseYaml({ text, file }: ConfigText): Record<string, unknown> {
