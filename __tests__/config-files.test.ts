@@ -2,10 +2,10 @@ import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from
 import { tmpdir } from "os";
 import * as path from "path";
 import { parseAllDocuments } from "yaml";
-import { CLUSTER_VARS_NAME, undefinedVariables } from "../constructs/cluster-vars";
+import { CLUSTER_VARS_NAME, undefinedVariables } from "../constructs/bootstrap/cluster-vars";
 import { API_VERSIONS, FLUX_NAMESPACE, FLUX_SOURCE_NAME } from "../constructs/flux/api";
-import { CONFIG_FILES_DIR, LAYOUT, renderFiles, SETTER_MARKER } from "../constructs/gitops-files";
-import { HELM_VALUES_KEY } from "../constructs/helm-values";
+import { CONFIG_FILES_DIR, LAYOUT, renderFiles, SETTER_MARKER } from "../constructs/bootstrap/gitops-files";
+import { HELM_VALUES_KEY } from "../constructs/bootstrap/helm-values";
 import { Json } from "./helpers";
 
 // Every YAML document in config_files/, parsed and held to what Flux and this project expect.

@@ -1,8 +1,8 @@
 import { parseAllDocuments } from "yaml";
 import { ConfigError, knownEnvironments, loadEnvironment } from "../config/load";
-import { undefinedVariables } from "../constructs/cluster-vars";
+import { undefinedVariables } from "../constructs/bootstrap/cluster-vars";
 import { API_VERSIONS } from "../constructs/flux/api";
-import { renderFiles } from "../constructs/gitops-files";
+import { renderFiles } from "../constructs/bootstrap/gitops-files";
 import { gitopsFeatures } from "../stacks/bootstrap-stack";
 
 // `npm run check:gitops`: renders the GitOps content exactly as each environment's bootstrap

@@ -4,13 +4,13 @@ import { DataResource, TerraformOutput, TerraformStack } from "cdktf";
 import { Construct } from "constructs";
 import type { EnvironmentConfig } from "../config/load";
 import { ADDONS_BEFORE_NODES } from "../config/schema";
-import { ContainerRegistry } from "../constructs/container-registry";
-import { EksAddons } from "../constructs/eks-addons";
-import { EksCluster } from "../constructs/eks-cluster";
+import { ContainerRegistry } from "../constructs/core/container-registry";
+import { EksAddons } from "../constructs/core/eks-addons";
+import { EksCluster } from "../constructs/core/eks-cluster";
 import { CLUSTER_AUTOSCALER, IMAGE_REFLECTOR } from "../constructs/flux/api";
-import { Network } from "../constructs/network";
-import { NodeGroup } from "../constructs/node-group";
-import { PodIdentityRole } from "../constructs/pod-identity-role";
+import { Network } from "../constructs/core/network";
+import { NodeGroup } from "../constructs/core/node-group";
+import { PodIdentityRole } from "../constructs/core/pod-identity-role";
 import { configureBackend } from "./state";
 
 /** The outputs the bootstrap stack reads through remote state. Renaming one breaks bootstrap. */

@@ -2,7 +2,7 @@ import { DeployKey } from "@cdktf/provider-gitlab/lib/deploy-key";
 import { NamespaceV1 } from "@cdktf/provider-kubernetes/lib/namespace-v1";
 import { PrivateKey } from "@cdktf/provider-tls/lib/private-key";
 import { parse, parseAllDocuments } from "yaml";
-import { CLUSTER_VARS } from "../../constructs/cluster-vars";
+import { CLUSTER_VARS } from "../../constructs/bootstrap/cluster-vars";
 import { BootstrapStack } from "../../stacks/bootstrap-stack";
 import { CoreStack } from "../../stacks/core-stack";
 import { environment, ENVIRONMENTS, Json, resources, synth } from "../helpers";

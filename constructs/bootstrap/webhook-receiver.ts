@@ -5,7 +5,7 @@ import { Password } from "@cdktf/provider-random/lib/password";
 import { Fn, ITerraformDependable } from "cdktf";
 import { Construct } from "constructs";
 import { MANAGED_BY_TERRAFORM } from "./cluster-vars";
-import { NOTIFICATION_CONTROLLER, WEBHOOK_RECEIVER } from "./flux/api";
+import { NOTIFICATION_CONTROLLER, WEBHOOK_RECEIVER } from "../flux/api";
 
 export interface WebhookReceiverProps {
   /** GitLab project id the hook is added to. */

@@ -2,7 +2,7 @@ import { ConfigMapV1 } from "@cdktf/provider-kubernetes/lib/config-map-v1";
 import { Fn, ITerraformDependable } from "cdktf";
 import { Construct } from "constructs";
 import { MANAGED_BY_TERRAFORM } from "./cluster-vars";
-import { FLUX_NAMESPACE } from "./flux/api";
+import { FLUX_NAMESPACE } from "../flux/api";
 
 export interface HelmValuesProps {
   /** The HelmRelease whose `valuesFrom` reads this ConfigMap; it is named `<release>-values`. */

@@ -5,7 +5,7 @@ import { readdirSync, readFileSync } from "fs";
 import * as path from "path";
 
 /** The GitOps content kept in this repository, committed to the GitOps repository by Terraform. */
-export const CONFIG_FILES_DIR = path.join(__dirname, "..", "config_files");
+export const CONFIG_FILES_DIR = path.join(__dirname, "..", "..", "config_files");
 
 /** Placeholders filled in at synth, for what Flux substitution cannot reach (Kustomization paths). */
 export interface SynthValues {

@@ -1,7 +1,7 @@
 import { ConfigMapV1 } from "@cdktf/provider-kubernetes/lib/config-map-v1";
 import { ITerraformDependable } from "cdktf";
 import { Construct } from "constructs";
-import { FLUX_NAMESPACE } from "./flux/api";
+import { FLUX_NAMESPACE } from "../flux/api";
 
 /**
  * The contract between Terraform and the GitOps content: every `${VAR}` in config_files/ must

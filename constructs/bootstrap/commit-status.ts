@@ -3,7 +3,7 @@ import { SecretV1 } from "@cdktf/provider-kubernetes/lib/secret-v1";
 import { ITerraformDependable } from "cdktf";
 import { Construct } from "constructs";
 import { MANAGED_BY_TERRAFORM } from "./cluster-vars";
-import { COMMIT_STATUS, FLUX_NAMESPACE } from "./flux/api";
+import { COMMIT_STATUS, FLUX_NAMESPACE } from "../flux/api";
 
 export interface CommitStatusProps {
   /** GitLab project id: the token's project and the Provider's address. */
