@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { contains, overlaps, parseCidr } from "./cidr";
+import { DEFAULT_KUBERNETES_VERSION, EKS_KUBERNETES_VERSIONS } from "./versions";
 
 /**
  * The schema of one environment file (`config/environments/<name>.yaml`).
@@ -12,8 +13,6 @@ const REGION = /^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d$/;
 const AZ = /^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d[a-z]$/;
 // EKS allows 1-100 characters; the name also prefixes IAM role names (64 at most), hence 40.
 const CLUSTER_NAME = /^[A-Za-z0-9][A-Za-z0-9_-]{0,39}$/;
-const KUBERNETES_VERSION = /^1\.(\d+)$/;
-export const MIN_KUBERNETES_MINOR = 33;
 const PRINCIPAL_ARN = /^arn:aws(-cn|-us-gov)?:iam::\d{12}:(role|user)\/[\w+=,.@/-]{1,512}$/;
 const INSTANCE_TYPE = /^[a-z][a-z0-9-]*\.[a-z0-9]+$/;
 const ECR_NAME = /^[a-z0-9]+(?:[._-][a-z0-9]+)*(?:\/[a-z0-9]+(?:[._-][a-z0-9]+)*)*$/;
@@ -68,12 +67,11 @@ const cluster = z.strictObject({
     .default("flux-cluster"),
   /** Kubernetes minor version, as a string: "1.34". */
   kubernetesVersion: z
-    .string()
-    .regex(KUBERNETES_VERSION, 'must be a Kubernetes minor version written as a string, e.g. "1.34"')
-    .refine((v) => Number(KUBERNETES_VERSION.exec(v)?.[1]) >= MIN_KUBERNETES_MINOR, {
-      message: `must be 1.${MIN_KUBERNETES_MINOR} or newer (older versions are past EKS extended support and have no AL2023 AMIs)`,
+    .string({ message: 'must be a Kubernetes minor version written as a string, e.g. "1.35"' })
+    .refine((v) => v in EKS_KUBERNETES_VERSIONS, {
+      message: `must be a Kubernetes version EKS offers: ${Object.keys(EKS_KUBERNETES_VERSIONS).join(", ")} (config/versions.ts)`,
     })
-    .default("1.34"),
+    .default(DEFAULT_KUBERNETES_VERSION),
   /** Whether the API server has a public endpoint (the private endpoint is always on). */
   endpointPublicAccess: z.boolean().default(true),
   /** CIDRs allowed to reach the public endpoint; required, explicitly, when it is on. */
@@ -166,6 +164,19 @@ const gitlab = z.strictObject({
   createProject: z.boolean().default(false),
   /** Branch Flux syncs from and pushes image updates to. */
   branch: z.string().regex(BRANCH, "must be a valid Git branch name").default("main"),
+  /**
+   * The SSH host keys of `sshHost`, as known_hosts lines: Flux refuses hosts it does not know.
+   * GitLab.com's published keys are built in; other instances must list theirs.
+   */
+  sshKnownHosts: z
+    .array(z.string().regex(/^\S+ (ssh-ed25519|ssh-rsa|ecdsa-sha2-nistp(256|384|521)) [A-Za-z0-9+/]+={0,3}$/, "must be a known_hosts line: HOST KEYTYPE BASE64KEY"))
+    .min(1)
+    .optional(),
+  /**
+   * Manage the branch's protection so that Flux's deploy key may push to it (GitLab >= 17.5,
+   * Premium or self-managed EE). Off: pushes depend on the rights of whoever created the key.
+   */
+  protectBranch: z.boolean().default(true),
 });
 
 const webhook = z.strictObject({
@@ -208,8 +219,6 @@ const gitops = z.strictObject({
     .default("0.0.x"),
   /** Replicas of the app. */
   appReplicas: z.number().int().min(1).max(100).default(1),
-  /** Commit the shared bases (infrastructure/, apps/base/) from this environment. */
-  ownsSharedFiles: z.boolean().default(true),
   webhook: webhook.prefault({}),
   commitStatus: commitStatus.prefault({}),
 });
@@ -315,6 +324,13 @@ function crossFieldRules(env: Omit<Parsed, never>, ctx: Ctx): void {
   if (!flux.namespaces.includes(flux.appNamespace)) {
     issue(["gitops", "appNamespace"], `must be one of gitops.namespaces (${flux.namespaces.join(", ")})`);
   }
+  const sshHost = env.gitlab.sshHost ?? URL.parse(env.gitlab.baseUrl)?.host;
+  if (sshHost && !env.gitlab.sshKnownHosts && !isGitlabCom(sshHost)) {
+    issue(
+      ["gitlab", "sshKnownHosts"],
+      `is required for ${sshHost} (only GitLab.com's host keys are built in): run ssh-keyscan against it, check the fingerprints with your GitLab administrator, and list the lines`,
+    );
+  }
   const hook = flux.webhook;
   if (hook.enabled && !hook.allowInsecureHttp && !(hook.hostname && hook.certificateArn)) {
     issue(
@@ -328,6 +344,11 @@ function crossFieldRules(env: Omit<Parsed, never>, ctx: Ctx): void {
   if (flux.commitStatus.rotateBeforeDays >= flux.commitStatus.tokenExpiryDays) {
     issue(["gitops", "commitStatus", "rotateBeforeDays"], "must be less than tokenExpiryDays");
   }
+}
+
+/** GitLab.com and its alternate SSH host share the host keys GitLab publishes. */
+export function isGitlabCom(sshHost: string): boolean {
+  return /^(altssh\.)?gitlab\.com(:\d+)?$/.test(sshHost);
 }
 
 /** A validated environment, defaults applied. */
