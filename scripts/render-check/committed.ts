@@ -20,7 +20,7 @@ export interface CommittedTree {
   readonly files: ReadonlyMap<string, string>;
   /** Paths Terraform creates once and then leaves to Flux (`ignore_changes = [content]`). */
   readonly fluxOwned: readonly string[];
-  /** Namespaces, ConfigMaps and Secrets Terraform creates in the cluster (Secret data left out). */
+  /** Namespaces, NetworkPolicies, ConfigMaps and Secrets Terraform creates in the cluster (Secret data left out). */
   readonly terraformObjects: readonly K8sObject[];
 }
 
@@ -89,6 +89,15 @@ export function readCommittedTree(env: EnvironmentConfig, json: Json): Committed
     const data: Record<string, string | undefined> = {};
     for (const [key, value] of Object.entries(cm.data ?? {})) data[key] = resolve(value);
     terraformObjects.push({ apiVersion: "v1", kind: "ConfigMap", metadata: { name: cm.metadata.name, namespace: cm.metadata.namespace }, data });
+  }
+  for (const policy of of("kubernetes_network_policy_v1")) {
+    const spec = policy.spec?.[0] ?? policy.spec ?? {};
+    terraformObjects.push({
+      apiVersion: "networking.k8s.io/v1",
+      kind: "NetworkPolicy",
+      metadata: { name: policy.metadata.name, namespace: policy.metadata.namespace },
+      spec: { podSelector: spec.pod_selector ?? {}, policyTypes: spec.policy_types ?? [] },
+    });
   }
   for (const secret of of("kubernetes_secret_v1")) {
     // Only the keys: values are secrets computed at apply.
