@@ -15,12 +15,13 @@ import { BranchProtection } from "../constructs/bootstrap/branch-protection";
 import { CLUSTER_VARS_NAME, ClusterVars } from "../constructs/bootstrap/cluster-vars";
 import { CommitStatus } from "../constructs/bootstrap/commit-status";
 import { DeployKey } from "../constructs/bootstrap/deploy-key";
-import { CLUSTER_AUTOSCALER, FLUX_NAMESPACE, FLUX_SOURCE_NAME, IMAGE_AUTOMATION_COMPONENTS } from "../constructs/flux/api";
+import { APPS_RECONCILER, CLUSTER_AUTOSCALER, FLUX_NAMESPACE, FLUX_SOURCE_NAME, IMAGE_AUTOMATION_COMPONENTS } from "../constructs/flux/api";
 import { FluxBootstrapGit } from "../constructs/flux/bootstrap-git";
 import { FluxProvider } from "../constructs/flux/provider";
 import { Feature, GitopsFiles } from "../constructs/bootstrap/gitops-files";
 import { HelmValues } from "../constructs/bootstrap/helm-values";
 import { ManagedNamespaces } from "../constructs/bootstrap/managed-namespaces";
+import { TenantReconciler } from "../constructs/bootstrap/tenant-reconciler";
 import { WebhookReceiver } from "../constructs/bootstrap/webhook-receiver";
 import { CORE_OUTPUTS } from "./core-stack";
 import { configureBackend, remoteState } from "./state";
@@ -104,6 +105,13 @@ export class BootstrapStack extends TerraformStack {
     });
 
     const namespaces = new ManagedNamespaces(this, "namespaces", { names: env.gitops.namespaces, dependsOn: [flux] });
+    const reconciler = new TenantReconciler(this, "apps-reconciler", {
+      name: APPS_RECONCILER.name,
+      fluxNamespace: FLUX_NAMESPACE,
+      namespaces: env.gitops.namespaces,
+      fluxResources: APPS_RECONCILER.fluxResources.map((r) => ({ apiGroup: r.apiGroup, resources: [...r.resources] })),
+      dependsOn: namespaces.namespaces,
+    });
     const vars = new ClusterVars(this, "cluster-vars", {
       values: {
         CLUSTER_NAME: clusterName,
@@ -127,7 +135,7 @@ export class BootstrapStack extends TerraformStack {
       dependsOn: [flux],
     });
 
-    const handoff: ITerraformDependable[] = [...namespaces.namespaces, vars.configMap, autoscalerValues.configMap];
+    const handoff: ITerraformDependable[] = [...namespaces.namespaces, reconciler.serviceAccount, vars.configMap, autoscalerValues.configMap];
     const { webhook, commitStatus } = env.gitops;
     if (webhook.enabled) {
       new RandomProvider(this, "random", {});

@@ -70,3 +70,14 @@ describe.each(ENVIRONMENTS)("environment %s", (name) => {
     for (const r of objects.filter((o) => o.kind === "HelmRelease")) expect(r.spec.chart.spec.version).toMatch(/^\d+\.\d+\.\d+$/);
   });
 });
+
+test.each(ENVIRONMENTS)("Flux multi-tenancy lockdown (%s): the apps are applied as a namespaced service account, not cluster-admin", (name) => {
+  const [result] = renderCheck([committedTree(environment(name))]).results;
+  const apps = result.objects.find((o) => o.object.kind === "Kustomization" && o.object.metadata.name === "apps")!.object as Json;
+  expect(apps.spec.serviceAccountName).toBe("apps-reconciler");
+  const fromApps = result.objects.filter((o) => o.appliedBy === "Kustomization flux-system/apps");
+  expect(fromApps.length).toBeGreaterThan(0);
+  // The render check refuses anything the account may not apply; here, none is cluster-scoped.
+  expect(result.problems).toEqual([]);
+  expect(fromApps.every((o) => o.object.metadata.namespace)).toBe(true);
+});

@@ -38,6 +38,7 @@ export function renderCluster(tree: CommittedTree, repoDir: string): { objects: 
   };
   for (const o of tree.terraformObjects) add(o, "terraform");
   const queue: K8sObject[] = [stubFluxSystem(tree, repoDir)];
+  const impersonated: Impersonated[] = [];
   const done = new Set<string>();
   const deferred = new Set<string>();
   while (queue.length > 0) {
@@ -77,11 +78,45 @@ export function renderCluster(tree: CommittedTree, repoDir: string): { objects: 
         }
       }
       problems.push(...validateObject(object).map((p) => `${label}: ${p}`));
+      if (spec.serviceAccountName) impersonated.push({ object, account: spec.serviceAccountName, accountNamespace: k.metadata.namespace!, where: label });
       add(object, where);
       if (object.apiVersion === FLUX_KUSTOMIZATION && object.kind === "Kustomization") queue.push(object);
     }
   }
+  problems.push(...impersonationProblems(impersonated, objects));
   return { objects: [...objects.values()], problems };
+}
+
+/**
+ * A Kustomization with `serviceAccountName` applies as that account: each object must land in a
+ * namespace where a RoleBinding grants the account rights, and nothing cluster-scoped.
+ */
+interface Impersonated {
+  readonly object: K8sObject;
+  /** The Kustomization's `serviceAccountName`, in the Kustomization's namespace. */
+  readonly account: string;
+  readonly accountNamespace: string;
+  readonly where: string;
+}
+
+function impersonationProblems(applied: Impersonated[], objects: Map<string, AppliedObject>): string[] {
+  const granted = new Set<string>();
+  for (const { object } of objects.values()) {
+    if (object.kind !== "RoleBinding") continue;
+    for (const s of (object.subjects as { kind: string; name: string; namespace?: string }[] | undefined) ?? []) {
+      if (s.kind === "ServiceAccount") granted.add(`${s.namespace}/${s.name}@${object.metadata.namespace}`);
+    }
+  }
+  const problems: string[] = [];
+  for (const { object, account, accountNamespace, where } of applied) {
+    const namespace = object.metadata.namespace;
+    if (!objects.has(`ServiceAccount/${accountNamespace}/${account}`)) {
+      problems.push(`${where}: serviceAccountName ${account} does not exist in ${accountNamespace}`);
+    } else if (!namespace || !granted.has(`${accountNamespace}/${account}@${namespace}`)) {
+      problems.push(`${where}: applied as ${account}, which has no RoleBinding in ${namespace ?? "(cluster scope)"}: the API server refuses it`);
+    }
+  }
+  return [...new Set(problems)];
 }
 
 /** The variables of a postBuild: substituteFrom in order (later wins), `missing` listing absent non-optional sources. */

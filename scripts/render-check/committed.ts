@@ -99,6 +99,18 @@ export function readCommittedTree(env: EnvironmentConfig, json: Json): Committed
       spec: { podSelector: spec.pod_selector ?? {}, policyTypes: spec.policy_types ?? [] },
     });
   }
+  for (const account of of("kubernetes_service_account_v1")) {
+    terraformObjects.push({ apiVersion: "v1", kind: "ServiceAccount", metadata: { name: account.metadata.name, namespace: account.metadata.namespace } });
+  }
+  for (const binding of of("kubernetes_role_binding_v1")) {
+    terraformObjects.push({
+      apiVersion: "rbac.authorization.k8s.io/v1",
+      kind: "RoleBinding",
+      metadata: { name: binding.metadata.name, namespace: binding.metadata.namespace },
+      roleRef: { apiGroup: binding.role_ref.api_group, kind: binding.role_ref.kind, name: binding.role_ref.name },
+      subjects: binding.subject.map((s: Json) => ({ kind: s.kind, name: s.name, namespace: s.namespace })),
+    });
+  }
   for (const secret of of("kubernetes_secret_v1")) {
     // Only the keys: values are secrets computed at apply.
     const data = Object.fromEntries(Object.keys(secret.data ?? {}).map((k) => [k, undefined]));
