@@ -59,6 +59,7 @@ export function parseConfigYaml({ text, file }: ConfigText): Record<string, unkn
   const syntax = [...doc.errors, ...doc.warnings].map(
     (e) => `${file}: ${at(e.pos[0])}: invalid YAML: ${escapeUnsafe(e.message.split("\n")[0])}`,
   );
+  let firstAlias: number | undefined;
   visit(doc, {
     Pair(_, pair) {
       const key = pair.key;
@@ -66,21 +67,23 @@ export function parseConfigYaml({ text, file }: ConfigText): Record<string, unkn
         syntax.push(`${file}: ${at((key as { range?: number[] }).range?.[0] ?? 0)}: invalid YAML: a key must be a plain word, not a list or mapping`);
       }
     },
+    Alias(_, alias) {
+      const offset = alias.range?.[0] ?? 0;
+      firstAlias ??= offset;
+      if (!alias.resolve(doc)) syntax.push(`${file}: ${at(offset)}: invalid YAML: alias *${escapeUnsafe(alias.source)} refers to no anchor defined before it`);
+    },
   });
   if (syntax.length > 0) throw new ConfigError(syntax);
 
   let value: unknown;
   try {
     value = doc.toJS({ maxAliasCount: MAX_ALIASES }) ?? {};
-  } catch (error) {
-    // yaml throws ReferenceError for unresolved aliases and for alias expansion past the budget.
-    const why = /Excessive alias count/.test(String(error))
-      ? `aliases expand to more than ${MAX_ALIASES} nodes (refused as a resource-exhaustion risk)`
-      : `an alias (*name) refers to no anchor (&name) defined before it`;
-    throw new ConfigError([`${file}: invalid YAML: ${why}`]);
+  } catch {
+    // Unresolved aliases are reported above, so what yaml refuses here is expansion past the budget.
+    throw new ConfigError([`${file}: ${at(firstAlias ?? 0)}: invalid YAML: aliases expand to more than ${MAX_ALIASES} nodes (refused as a resource-exhaustion risk)`]);
   }
   if (typeof value !== "object" || value === null || Array.isArray(value) || !isPlainObject(value)) {
-    throw new ConfigError([`${file}: must be a mapping of settings (key: value), not a list or a scalar`]);
+    throw new ConfigError([`${file}: (top level): must be a mapping of settings (key: value), not a list or a scalar`]);
   }
   const problems: string[] = [];
   inspect(value, [], file, problems);
