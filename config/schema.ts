@@ -210,7 +210,10 @@ const gitlabBackend = z.strictObject({
   /** GitLab-managed Terraform state (HTTP backend with locking) of the project holding this code. */
   type: z.literal("gitlab"),
   /** That project's numeric id or full path (group/project). */
-  project: z.union([z.number().int().positive(), gitlabRules.fullProjectPath()]),
+  project: z.union([
+    z.number().int("must be a numeric project id or a group/project path").positive("must be a numeric project id or a group/project path (ids are positive)"),
+    gitlabRules.fullProjectPath(),
+  ]),
 });
 
 const environmentObject = z.strictObject({
