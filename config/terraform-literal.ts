@@ -10,7 +10,8 @@
  * the schema lets through with `$`, `%` and `{` (see the README's Configuration section).
  */
 export function terraformLiteral(text: string): string {
-  return text.replace(/\$\{/g, "$${").replace(/%\{/g, "%%{");
+  // A replacer function, not a string: in a replacement string `$$` itself means one `$`.
+  return text.replace(/\$\{/g, () => "$${").replace(/%\{/g, () => "%%{");
 }
 
 /** `terraformLiteral` for every key and value of a string map (keys are templates too in Terraform JSON). */
