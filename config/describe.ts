@@ -14,7 +14,7 @@ export function describeIssue(issue: z.core.$ZodIssue, fileOf: (at: PropertyKey[
     case "unrecognized_keys":
       return issue.keys.map((k) => {
         const full = [...issue.path, k];
-        const allowed = allowedKeys(issue.path);
+        const allowed = allowedKeys(issue.path, raw);
         return `${fileOf(full)}: ${keyPath(full)}: unknown key${allowed.length ? ` (allowed here: ${allowed.join(", ")})` : ""}`;
       });
     case "invalid_key":
@@ -58,10 +58,14 @@ function describeType(value: unknown): string {
 }
 
 /** The keys the schema allows at an object path, for the "unknown key" message. */
-function allowedKeys(at: PropertyKey[]): string[] {
+function allowedKeys(at: PropertyKey[], raw: unknown): string[] {
   let node: z.ZodType = environmentSchema;
   for (const key of at) node = unwrap(node).shape?.[key as string] ?? node;
-  return Object.keys(unwrap(node).shape ?? {});
+  // A union of objects (backend): the branch whose `type` the input names.
+  const options = (unwrap(node) as { def?: { options?: z.ZodType[] } }).def?.options ?? [];
+  const type = (valueAt(raw, at) as { type?: unknown } | undefined)?.type;
+  const branch = options.find((o) => (unwrap(o).shape?.type as { def?: { values?: unknown[] } } | undefined)?.def?.values?.includes(type));
+  return Object.keys(unwrap(branch ?? node).shape ?? {});
 }
 
 function unwrap(node: z.ZodType): { shape?: Record<string, z.ZodType> } {
@@ -69,7 +73,7 @@ function unwrap(node: z.ZodType): { shape?: Record<string, z.ZodType> } {
   for (;;) {
     const def = current.def;
     const next = def.innerType ?? def.in ?? def.schema;
-    if (!next || "shape" in current) return current as { shape?: Record<string, z.ZodType> };
+    if (!next || "shape" in current) return current as { shape?: Record<string, z.ZodType>; def?: unknown };
     current = next as typeof current;
   }
 }

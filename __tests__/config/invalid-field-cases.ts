@@ -14,7 +14,7 @@ const ARN_ACM = "arn:aws:acm:eu-west-1:123456789012:certificate/00000000-0000-40
 export const FIELD_CASES: InvalidCase[] = [
   c("unknown top-level key", { clusterr: {} }, "clusterr", /unknown key \(allowed here: region, tags, network/),
   c("typo in a nested key", { cluster: { nmae: "x" } }, "cluster.nmae", /unknown key \(allowed here: name, kubernetesVersion/),
-  c("unknown backend key", s3({ encrypt: false }), "backend.encrypt", /unknown key/),
+  c("unknown backend key", s3({ encrypt: false }), "backend.encrypt", /unknown key \(allowed here: type, bucket, region, keyPrefix, kmsKeyId\)/),
   c("region malformed", { region: "us_west_2" }, "region", /must be an AWS region name/),
   c("region as a number", { region: 5 }, "region", /must be a string \(got number 5\)/),
   // Tags: AWS tagging rules.
