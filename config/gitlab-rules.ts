@@ -53,7 +53,7 @@ export const branch = () =>
     [matches(/^[A-Za-z0-9._/+-]+$/), "must use only letters, digits and . _ - + / (a safe subset of what git allows)"],
   );
 
-const LOCAL_HOST = /^(localhost|127(\.\d{1,3}){3}|\[::1\])$/;
+const LOCAL_HOST = /^(localhost|127(\.\d{1,3}){3})$/;
 
 /**
  * The GitLab instance's root URL: scheme, host and optional port, nothing else. The tool appends
@@ -76,7 +76,7 @@ function authority(url: string): string {
 }
 function hostOf(url: string): string | undefined {
   const host = /^([^:]*)(:.*)?$/.exec(authority(url))?.[1] ?? "";
-  return HOST.test(host) || host === "[::1]" ? host : undefined;
+  return HOST.test(host) ? host : undefined;
 }
 function portOf(url: string): string | undefined {
   return /:([^:]*)$/.exec(authority(url))?.[1];
