@@ -57,7 +57,8 @@ export function parseConfigYaml({ text, file }: ConfigText): Record<string, unkn
   }
   const doc = parseDocument(text, { uniqueKeys: true, prettyErrors: false, schema: "core", merge: false });
   const syntax = [...doc.errors, ...doc.warnings].map(
-    (e) => `${file}: ${at(e.pos[0])}: invalid YAML: ${escapeUnsafe(e.message.split("\n")[0])}`,
+    // yaml's message ends with its own "at line L, column C:", which the prefix already says.
+    (e) => `${file}: ${at(e.pos[0])}: invalid YAML: ${escapeUnsafe(e.message.split("\n")[0].replace(/ at line \d+, column \d+:?$/, ""))}`,
   );
   let firstAlias: number | undefined;
   visit(doc, {
