@@ -1,8 +1,9 @@
 import { z } from "zod";
 import { crossFieldRules } from "./cross-field";
+import { backend } from "./backend-schema";
 import * as gitlabRules from "./gitlab-rules";
 import {
-  AZ, cidr, K8S_NAME, PUBLIC_HOSTNAME, region, s3Bucket, s3KeyPrefix, semverRange, STACK_TAG_KEYS, tagKey, tagValue, uniqueList,
+  AZ, cidr, K8S_NAME, PUBLIC_HOSTNAME, region, semverRange, STACK_TAG_KEYS, tagKey, tagValue, uniqueList,
 } from "./rules";
 import { DEFAULT_KUBERNETES_VERSION, EKS_KUBERNETES_VERSIONS } from "./versions";
 
@@ -21,7 +22,6 @@ const INSTANCE_TYPE = /^[a-z][a-z0-9-]*\.[a-z0-9]+$/;
 // ECR's own pattern for repository names (CreateRepository API).
 const ECR_NAME = /^[a-z0-9]+(?:[._-][a-z0-9]+)*(?:\/[a-z0-9]+(?:[._-][a-z0-9]+)*)*$/;
 const ACM_ARN = /^arn:aws(-cn|-us-gov)?:acm:[a-z0-9-]+:\d{12}:certificate\/[0-9a-f-]{36}$/;
-const KMS_ARN = /^arn:aws(-cn|-us-gov)?:kms:[a-z0-9-]+:\d{12}:(key|alias)\/[\w/-]+$/;
 /** AWS allows 50 tags per resource; the stack's own tags take two of them. */
 const MAX_TAGS = 50 - STACK_TAG_KEYS.length;
 /** Namespaces every cluster already has, or that Flux owns: Terraform must not create or delete them. */
@@ -65,11 +65,14 @@ const cluster = z.strictObject({
   kubernetesVersion: z
     .string()
     .regex(/^1\.\d+$/, 'must be a Kubernetes minor version written as a string, e.g. "1.34"')
-    .refine((v) => Number(v.split(".")[1]) >= Number(EKS_KUBERNETES_VERSIONS[0].split(".")[1]), {
-      message: `must be ${EKS_KUBERNETES_VERSIONS[0]} or newer (older versions are past EKS extended support and have no AL2023 AMIs)`,
-    })
-    .refine((v) => (EKS_KUBERNETES_VERSIONS as readonly string[]).includes(v), {
-      message: `must be a version EKS offers: ${EKS_KUBERNETES_VERSIONS.join(", ")} (config/versions.ts)`,
+    .superRefine((v, ctx) => {
+      const oldest = EKS_KUBERNETES_VERSIONS[0];
+      if (Number(v.split(".")[1]) < Number(oldest.split(".")[1])) {
+        // Past EKS extended support; and the node group's AL2023 AMIs start at 1.33.
+        ctx.addIssue({ code: "custom", message: `must be ${oldest} or newer (older versions are past EKS extended support and have no AL2023 AMIs)` });
+      } else if (!(EKS_KUBERNETES_VERSIONS as readonly string[]).includes(v)) {
+        ctx.addIssue({ code: "custom", message: `must be a version EKS offers: ${EKS_KUBERNETES_VERSIONS.join(", ")} (config/versions.ts)` });
+      }
     })
     .default(DEFAULT_KUBERNETES_VERSION),
   /** Whether the API server has a public endpoint (the private endpoint is always on). */
@@ -171,11 +174,13 @@ const namespace = z.string().max(63, "must be at most 63 characters (a DNS label
 const gitops = z.strictObject({
   /** Namespaces Terraform creates and owns (labelled as such); Flux deploys into them. */
   namespaces: uniqueList(
-    namespace
-      .refine((n) => !(RESERVED_NAMESPACES as readonly string[]).includes(n), {
-        message: `must not be ${RESERVED_NAMESPACES.join(", ")}: every cluster has them or Flux owns them, Terraform would fight over them`,
-      })
-      .refine((n) => !n.startsWith("kube-"), { message: "must not start with kube- (reserved for Kubernetes system namespaces)" }),
+    namespace.superRefine((n, ctx) => {
+      if ((RESERVED_NAMESPACES as readonly string[]).includes(n)) {
+        ctx.addIssue({ code: "custom", message: `must not be ${RESERVED_NAMESPACES.join(", ")}: every cluster has them or Flux owns them, Terraform would fight over them` });
+      } else if (n.startsWith("kube-")) {
+        ctx.addIssue({ code: "custom", message: "must not start with kube- (reserved for Kubernetes system namespaces)" });
+      }
+    }),
     "namespace",
   )
     .min(1, "must list at least one namespace (the app runs in one of them)")
@@ -192,30 +197,6 @@ const gitops = z.strictObject({
   commitStatus: commitStatus.prefault({}),
 });
 
-const localBackend = z.strictObject({
-  /** State in `state/<environment>/<stack>.tfstate`, ignored by Git. */
-  type: z.literal("local"),
-});
-const s3Backend = z.strictObject({
-  type: z.literal("s3"),
-  bucket: s3Bucket(),
-  /** Bucket region; defaults to `region`. */
-  region: region().optional(),
-  /** Keys are `<keyPrefix>/<environment>/<stack>.tfstate`. */
-  keyPrefix: s3KeyPrefix().default("gitops-bootstrapper"),
-  /** KMS key for server-side encryption, in the bucket's region; S3-managed keys when absent. */
-  kmsKeyId: z.string().regex(KMS_ARN, "must be a KMS key or alias ARN").optional(),
-});
-const gitlabBackend = z.strictObject({
-  /** GitLab-managed Terraform state (HTTP backend with locking) of the project holding this code. */
-  type: z.literal("gitlab"),
-  /** That project's numeric id or full path (group/project). */
-  project: z.union([
-    z.number().int("must be a numeric project id or a group/project path").positive("must be a numeric project id or a group/project path (ids are positive)"),
-    gitlabRules.fullProjectPath(),
-  ]),
-});
-
 const environmentObject = z.strictObject({
   /** AWS region of every resource. */
   region: region().default("us-west-2"),
@@ -230,7 +211,7 @@ const environmentObject = z.strictObject({
   ecr: ecr.prefault({}),
   gitlab,
   gitops: gitops.prefault({}),
-  backend: z.discriminatedUnion("type", [localBackend, s3Backend, gitlabBackend]).prefault({ type: "local" }),
+  backend: backend.prefault({ type: "local" }),
 });
 
 /** The shape the cross-field rules see: possibly partly invalid, when a field failed its own rules. */
