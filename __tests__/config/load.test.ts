@@ -71,6 +71,15 @@ describe("environment files", () => {
     ]));
   });
 
+  test("field and cross-field problems are reported together", () => {
+    const lines = problems({ ecr: { keepImages: 0 }, gitops: { appNamespace: "web" }, network: { vpcCidr: "10.0.0.0/8" } });
+    expect(lines).toEqual([
+      expect.stringMatching(/network\.vpcCidr: must be a \/16 to \/28 block/),
+      expect.stringMatching(/ecr\.keepImages: /),
+      expect.stringMatching(/gitops\.appNamespace: must be one of gitops\.namespaces/),
+    ]);
+  });
+
   test("every problem is reported at once, one line each", () => {
     const lines = problems({ ecr: { keepImages: 0 }, nodeGroup: { instanceTypes: [] }, surprise: true });
     expect(lines).toHaveLength(3);
