@@ -14,9 +14,14 @@ export type Rule = readonly [ok: (text: string) => boolean, message: string];
 /** A string that must pass every rule, reporting the first one it breaks. */
 export function ruled(...rules: Rule[]) {
   return z.string().superRefine((text, ctx) => {
-    const broken = rules.find(([ok]) => !ok(text));
-    if (broken) ctx.addIssue({ code: "custom", message: broken[1] });
+    const broken = firstBroken(rules, text);
+    if (broken) ctx.addIssue({ code: "custom", message: broken });
   });
+}
+
+/** The message of the first rule `text` breaks, if any. */
+export function firstBroken(rules: readonly Rule[], text: string): string | undefined {
+  return rules.find(([ok]) => !ok(text))?.[1];
 }
 
 /** Rule checks: the text matches, or does not contain, a pattern. */
@@ -74,17 +79,28 @@ export function portProblem(port: string | undefined): string | undefined {
 /** Tags the core stack sets itself on every resource (stacks/core-stack.ts): not the user's to set. */
 export const STACK_TAG_KEYS = ["gitops-environment", "eks-cluster"] as const;
 const TAG_CHARACTERS = /^[\p{L}\p{N}\p{Zs}_.:/=+\-@]*$/u;
-export const tagKey = () =>
-  ruled(
-    [(t) => t.length >= 1 && t.length <= 128, "must be a tag key of 1-128 characters"],
-    [lacks(/^aws:/i), "must not start with aws: (reserved for AWS)"],
-    [matches(TAG_CHARACTERS), "must use only letters, digits, spaces and _ . : / = + - @ (AWS tag rules)"],
-  );
-export const tagValue = () =>
-  ruled(
-    [(t) => t.length <= 256, "must be a tag value of at most 256 characters"],
-    [matches(TAG_CHARACTERS), "must use only letters, digits, spaces and _ . : / = + - @ (AWS tag rules)"],
-  );
+const TAG_KEY_RULES: Rule[] = [
+  [(t) => t.length >= 1 && t.length <= 128, "must be 1-128 characters"],
+  [lacks(/^aws:/i), "must not start with aws: (reserved for AWS)"],
+  [matches(TAG_CHARACTERS), "must use only letters, digits, spaces and _ . : / = + - @ (AWS tag rules)"],
+];
+const TAG_VALUE_RULES: Rule[] = [
+  [(t) => t.length <= 256, "must be a tag value of at most 256 characters"],
+  [matches(TAG_CHARACTERS), "must use only letters, digits, spaces and _ . : / = + - @ (AWS tag rules)"],
+];
+/** Tags: every key and every value checked, each problem reported at its tag. */
+export const tags = () =>
+  z.record(z.string(), z.string()).superRefine((map, ctx) => {
+    for (const [key, value] of Object.entries(map)) {
+      const keyProblem = firstBroken(TAG_KEY_RULES, key);
+      if (keyProblem) ctx.addIssue({ code: "custom", path: [key], message: `the key ${keyProblem}` });
+      const valueProblem = firstBroken(TAG_VALUE_RULES, value);
+      if (valueProblem) ctx.addIssue({ code: "custom", path: [key], message: valueProblem });
+    }
+    if (Object.keys(map).length > 50 - STACK_TAG_KEYS.length) {
+      ctx.addIssue({ code: "custom", message: `must have at most ${50 - STACK_TAG_KEYS.length} tags (AWS allows 50 per resource; the stack adds ${STACK_TAG_KEYS.length})` });
+    }
+  });
 
 /**
  * A Flux ImagePolicy semver range (Masterminds/semver constraints): comparisons joined by spaces

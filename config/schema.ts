@@ -3,7 +3,7 @@ import { crossFieldRules } from "./cross-field";
 import { backend } from "./backend-schema";
 import * as gitlabRules from "./gitlab-rules";
 import {
-  AZ, cidr, K8S_NAME, PUBLIC_HOSTNAME, region, semverRange, STACK_TAG_KEYS, tagKey, tagValue, uniqueList,
+  AZ, cidr, K8S_NAME, PUBLIC_HOSTNAME, region, semverRange, tags, uniqueList,
 } from "./rules";
 import { DEFAULT_KUBERNETES_VERSION, EKS_KUBERNETES_VERSIONS } from "./versions";
 
@@ -22,8 +22,6 @@ const INSTANCE_TYPE = /^[a-z][a-z0-9-]*\.[a-z0-9]+$/;
 // ECR's own pattern for repository names (CreateRepository API).
 const ECR_NAME = /^[a-z0-9]+(?:[._-][a-z0-9]+)*(?:\/[a-z0-9]+(?:[._-][a-z0-9]+)*)*$/;
 const ACM_ARN = /^arn:aws(-cn|-us-gov)?:acm:[a-z0-9-]+:\d{12}:certificate\/[0-9a-f-]{36}$/;
-/** AWS allows 50 tags per resource; the stack's own tags take two of them. */
-const MAX_TAGS = 50 - STACK_TAG_KEYS.length;
 /** Namespaces every cluster already has, or that Flux owns: Terraform must not create or delete them. */
 export const RESERVED_NAMESPACES = ["default", "kube-system", "kube-public", "kube-node-lease", "flux-system"] as const;
 
@@ -201,10 +199,7 @@ const environmentObject = z.strictObject({
   /** AWS region of every resource. */
   region: region().default("us-west-2"),
   /** Tags added to every AWS resource (the provider's default_tags). */
-  tags: z
-    .record(tagKey(), tagValue())
-    .refine((t) => Object.keys(t).length <= MAX_TAGS, { message: `must have at most ${MAX_TAGS} tags (AWS allows 50 per resource; the stack adds ${STACK_TAG_KEYS.length})` })
-    .default({}),
+  tags: tags().default({}),
   network: network.prefault({}),
   cluster: cluster.prefault({}),
   nodeGroup: nodeGroup.prefault({}),
