@@ -1,6 +1,7 @@
 import type { z } from "zod";
 import { contains, overlaps, parseCidr } from "./cidr";
-import { arnParts, AZ, partitionOf, REGION, STACK_TAG_KEYS } from "./rules";
+import { isGitlabCom } from "./gitlab-rules";
+import { arnParts, AZ, HOST, partitionOf, REGION, STACK_TAG_KEYS } from "./rules";
 import type { EnvironmentDraft } from "./schema";
 
 /*
@@ -34,6 +35,7 @@ export function crossFieldRules(draft: EnvironmentDraft, ctx: z.RefinementCtx): 
       issue(["tags", key], `is set by the stack itself (${STACK_TAG_KEYS.join(", ")}); choose another key`);
     }
   }
+  gitlab(obj(env.gitlab), issue);
   gitops(obj(env.gitops), region, issue);
   const backend = obj(env.backend);
   const bucketRegion = str(backend.region) ?? region;
@@ -103,6 +105,18 @@ function cluster(eks: Record<string, unknown>, region: string | undefined, issue
       issue(["cluster", "adminPrincipalArns", i], `must be in partition ${partitionOf(region)}, the partition of region ${region}`);
     }
   });
+}
+
+function gitlab(lab: Record<string, unknown>, issue: Issue): void {
+  // The SSH host Flux clones from, when it is well-formed (else its own rule reports it).
+  const url = str(lab.baseUrl);
+  const sshHost = str(lab.sshHost) ?? (url ? URL.parse(url)?.host : undefined);
+  if (sshHost && HOST.test(sshHost.split(":")[0]) && lab.sshKnownHosts === undefined && !isGitlabCom(sshHost)) {
+    issue(
+      ["gitlab", "sshKnownHosts"],
+      `is required for ${sshHost} (only GitLab.com's host keys are built in): run ssh-keyscan against it, check the fingerprints with your GitLab administrator, and list the lines`,
+    );
+  }
 }
 
 function gitops(flux: Record<string, unknown>, region: string | undefined, issue: Issue): void {

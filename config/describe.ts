@@ -27,6 +27,8 @@ export function describeIssue(issue: z.core.$ZodIssue, fileOf: (at: PropertyKey[
       return [`${file}: ${at}: ${firstUnionMessage(issue)}`];
     case "invalid_type":
       if (valueAt(raw, issue.path) === undefined) return [`${file}: ${at}: is required (${issue.expected})`];
+      // A message written in the schema says more than the generic one.
+      if (!issue.message.startsWith("Invalid input")) return [`${file}: ${at}: ${issue.message}`];
       return [`${file}: ${at}: must be ${article(issue.expected)} (got ${describeType(valueAt(raw, issue.path))})`];
     case "invalid_value":
       return [`${file}: ${at}: must be one of ${issue.values.map((v) => JSON.stringify(v)).join(", ")}`];

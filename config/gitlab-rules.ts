@@ -90,3 +90,18 @@ export const sshHost = () =>
     [(t) => HOST.test(t.split(":")[0]), "must be a host name, optionally with :port, e.g. gitlab.example.com:2222"],
     [(t) => t.split(":").length <= 2 && portProblem(t.split(":")[1]) === undefined, "must have a port of 1-65535, if any"],
   );
+
+/** GitLab.com and its alternate SSH host share the host keys GitLab publishes. */
+export function isGitlabCom(sshHost: string): boolean {
+  return /^(altssh\.)?gitlab\.com(:\d+)?$/.test(sshHost);
+}
+
+/**
+ * One known_hosts line (sshd(8) "SSH_KNOWN_HOSTS FILE FORMAT"): host patterns (names, `[host]:port`,
+ * wildcards, comma lists) or a hashed `|1|salt|hash`, a key type and the base64 key. The pattern
+ * characters are listed rather than `\S+`: the line reaches Terraform, so no `$`, `%` or `{`.
+ */
+const KNOWN_HOSTS_LINE =
+  /^(\|1\|[A-Za-z0-9+/=]+\|[A-Za-z0-9+/=]+|[A-Za-z0-9.\-[\]:,*?!]+) (ssh-ed25519|ssh-rsa|ecdsa-sha2-nistp(256|384|521)) [A-Za-z0-9+/]+={0,3}$/;
+export const knownHostsLine = () =>
+  ruled([matches(KNOWN_HOSTS_LINE), "must be a known_hosts line: HOST KEYTYPE BASE64KEY (ssh-keyscan prints them)"]);

@@ -61,16 +61,11 @@ const cluster = z.strictObject({
     .default("flux-cluster"),
   /** Kubernetes minor version, as a string: "1.34". Only versions EKS offers (config/versions.ts). */
   kubernetesVersion: z
-    .string()
-    .regex(/^1\.\d+$/, 'must be a Kubernetes minor version written as a string, e.g. "1.34"')
-    .superRefine((v, ctx) => {
-      const oldest = EKS_KUBERNETES_VERSIONS[0];
-      if (Number(v.split(".")[1]) < Number(oldest.split(".")[1])) {
-        // Past EKS extended support; and the node group's AL2023 AMIs start at 1.33.
-        ctx.addIssue({ code: "custom", message: `must be ${oldest} or newer (older versions are past EKS extended support and have no AL2023 AMIs)` });
-      } else if (!(EKS_KUBERNETES_VERSIONS as readonly string[]).includes(v)) {
-        ctx.addIssue({ code: "custom", message: `must be a version EKS offers: ${EKS_KUBERNETES_VERSIONS.join(", ")} (config/versions.ts)` });
-      }
+    .string({ message: 'must be a Kubernetes minor version written as a string, e.g. "1.35"' })
+    .regex(/^1\.\d+$/, { message: 'must be a Kubernetes minor version written as a string, e.g. "1.35"', abort: true })
+    // Older versions are past EKS extended support (and the node group's AL2023 AMIs start at 1.33).
+    .refine((v) => Object.hasOwn(EKS_KUBERNETES_VERSIONS, v), {
+      message: `must be a Kubernetes version EKS offers: ${Object.keys(EKS_KUBERNETES_VERSIONS).join(", ")} (config/versions.ts)`,
     })
     .default(DEFAULT_KUBERNETES_VERSION),
   /** Whether the API server has a public endpoint (the private endpoint is always on). */
@@ -143,6 +138,16 @@ const gitlab = z.strictObject({
   createProject: z.boolean().default(false),
   /** Branch Flux syncs from and pushes image updates to. */
   branch: gitlabRules.branch().default("main"),
+  /**
+   * The SSH host keys of `sshHost`, as known_hosts lines: Flux refuses hosts it does not know.
+   * GitLab.com's published keys are built in; other instances must list theirs.
+   */
+  sshKnownHosts: uniqueList(gitlabRules.knownHostsLine(), "host key").min(1).optional(),
+  /**
+   * Manage the branch's protection so that Flux's deploy key may push to it (GitLab >= 17.5,
+   * Premium or self-managed EE). Off: pushes depend on the rights of whoever created the key.
+   */
+  protectBranch: z.boolean().default(true),
 });
 
 const webhook = z.strictObject({
@@ -189,8 +194,6 @@ const gitops = z.strictObject({
   imageSemverRange: semverRange().default("0.0.x"),
   /** Replicas of the app. */
   appReplicas: z.number().int().min(1).max(100).default(1),
-  /** Commit the shared bases (infrastructure/, apps/base/) from this environment. */
-  ownsSharedFiles: z.boolean().default(true),
   webhook: webhook.prefault({}),
   commitStatus: commitStatus.prefault({}),
 });
@@ -216,6 +219,8 @@ export const environmentSchema = environmentObject.superRefine(crossFieldRules, 
   // Run even when fields failed, so every problem is reported at once; the rules guard their inputs.
   when: () => true,
 });
+
+export { isGitlabCom } from "./gitlab-rules";
 
 /** A validated environment, defaults applied. */
 export type EnvironmentSettings = z.output<typeof environmentSchema>;

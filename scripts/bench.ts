@@ -67,11 +67,13 @@ function main(): void {
     const own = bench("app synth without the CLI", runs, [process.execPath, "-r", "sucrase/register/ts", "main.ts"], root, {
       CDKTF_OUTDIR: path.join(out, "own"),
     });
+    const render = bench("render check, every environment and scenario", runs, [process.execPath, "-r", "sucrase/register/ts", "scripts/check-gitops.ts"], root);
     const test = bench("npm test (type-check + jest)", Math.min(runs, 3), ["npm", "test", "--silent"], root);
     const checks: [string, boolean][] = [
       [`cdktf synth within 1.3x of the floor (${(full.seconds / floor.seconds).toFixed(2)}x)`, full.seconds <= 1.3 * floor.seconds],
       [`cdktf synth under 400 MB (${full.peakMb.toFixed(0)} MB)`, full.peakMb < 400],
       [`app synth under 1 s (${own.seconds.toFixed(2)} s)`, own.seconds < 1],
+      [`render check under 10 s (${render.seconds.toFixed(1)} s)`, render.seconds < 10],
       [`npm test under 60 s (${test.seconds.toFixed(1)} s)`, test.seconds < 60],
     ];
     for (const [text, ok] of checks) process.stdout.write(`  ${ok ? "met " : "MISS"}  ${text}\n`);

@@ -8,10 +8,14 @@ import { TlsProvider } from "@cdktf/provider-tls/lib/provider";
 import { Fn, ITerraformDependable, TerraformOutput, TerraformStack, Token } from "cdktf";
 import { Construct } from "constructs";
 import type { EnvironmentConfig } from "../config/load";
+import { knownHosts } from "../config/known-hosts";
+import { gitSshUrl, syncPath } from "../config/names";
+import { CLUSTER_AUTOSCALER_VERSIONS, KubernetesVersion } from "../config/versions";
+import { BranchProtection } from "../constructs/bootstrap/branch-protection";
 import { CLUSTER_VARS_NAME, ClusterVars } from "../constructs/bootstrap/cluster-vars";
 import { CommitStatus } from "../constructs/bootstrap/commit-status";
 import { DeployKey } from "../constructs/bootstrap/deploy-key";
-import { CLUSTER_AUTOSCALER, FLUX_NAMESPACE, IMAGE_AUTOMATION_COMPONENTS } from "../constructs/flux/api";
+import { CLUSTER_AUTOSCALER, FLUX_NAMESPACE, FLUX_SOURCE_NAME, IMAGE_AUTOMATION_COMPONENTS } from "../constructs/flux/api";
 import { FluxBootstrapGit } from "../constructs/flux/bootstrap-git";
 import { FluxProvider } from "../constructs/flux/provider";
 import { Feature, GitopsFiles } from "../constructs/bootstrap/gitops-files";
@@ -20,12 +24,6 @@ import { ManagedNamespaces } from "../constructs/bootstrap/managed-namespaces";
 import { WebhookReceiver } from "../constructs/bootstrap/webhook-receiver";
 import { CORE_OUTPUTS } from "./core-stack";
 import { configureBackend, remoteState } from "./state";
-
-/** The SSH URL Flux clones; the provider rejects the scp form `git@host:path`. */
-export function gitSshUrl(env: EnvironmentConfig): string {
-  const host = env.gitlab.sshHost ?? new URL(env.gitlab.baseUrl).host;
-  return `ssh://git@${host}/${env.gitlab.group}/${env.gitlab.project}.git`;
-}
 
 /** The opt-in GitOps features an environment turns on. */
 export function gitopsFeatures(env: EnvironmentConfig): Feature[] {
@@ -66,7 +64,25 @@ export class BootstrapStack extends TerraformStack {
     new TlsProvider(this, "tls", {});
 
     const projectId = this.gitlabProject(env);
-    const key = new DeployKey(this, "flux-deploy-key", { project: projectId, title: `Flux (${env.name}/${env.cluster.name})` });
+    // Terraform owns Flux's namespace and the Secret Flux clones with, so a rotated key reaches
+    // the cluster (the provider never rewrites a Secret it created). Flux labels the namespace.
+    const fluxNamespace = new ManagedNamespaces(this, "flux-namespace", { names: [FLUX_NAMESPACE], labelsOwnedElsewhere: true });
+    const key = new DeployKey(this, "flux-deploy-key", {
+      project: projectId,
+      title: `Flux (${env.name}/${env.cluster.name})`,
+      secret: { namespace: FLUX_NAMESPACE, name: FLUX_SOURCE_NAME },
+      knownHosts: knownHosts(env),
+      dependsOn: fluxNamespace.namespaces,
+    });
+    const fluxMayPush: ITerraformDependable[] = [key.deployKey, key.secret];
+    if (env.gitlab.protectBranch) {
+      const protection = new BranchProtection(this, "branch-protection", {
+        project: projectId,
+        branch: env.gitlab.branch,
+        deployKeyId: key.deployKey.deployKeyId,
+      });
+      fluxMayPush.push(protection.protection);
+    }
 
     new FluxProvider(this, "flux", {
       kubernetes: { ...cluster, exec },
@@ -77,10 +93,14 @@ export class BootstrapStack extends TerraformStack {
       },
     });
     const flux = new FluxBootstrapGit(this, "flux-bootstrap", {
-      path: `clusters/${env.cluster.name}`,
+      path: syncPath(env),
       embeddedManifests: true,
       componentsExtra: IMAGE_AUTOMATION_COMPONENTS,
-      dependsOn: [key.deployKey],
+      disableSecretCreation: true,
+      secretName: FLUX_SOURCE_NAME,
+      // The namespace and the Secret are Terraform's; destroying Flux leaves them to Terraform.
+      keepNamespace: true,
+      dependsOn: fluxMayPush,
     });
 
     const namespaces = new ManagedNamespaces(this, "namespaces", { names: env.gitops.namespaces, dependsOn: [flux] });
@@ -91,10 +111,6 @@ export class BootstrapStack extends TerraformStack {
         AWS_REGION: region,
         VPC_ID: core.getString(CORE_OUTPUTS.vpcId),
         ECR_REPOSITORY_URL: core.getString(CORE_OUTPUTS.ecrRepositoryUrl),
-        IMAGE_SEMVER_RANGE: env.gitops.imageSemverRange,
-        APP_REPLICAS: String(env.gitops.appReplicas),
-        APP_NAMESPACE: env.gitops.appNamespace,
-        GIT_BRANCH: env.gitlab.branch,
       },
       dependsOn: [flux],
     });
@@ -104,8 +120,8 @@ export class BootstrapStack extends TerraformStack {
         cloudProvider: "aws",
         awsRegion: region,
         autoDiscovery: { clusterName },
-        // The autoscaler's minor version should match the cluster's.
-        image: { tag: `v${env.cluster.kubernetesVersion}.0` },
+        // The autoscaler's minor version matches the cluster's.
+        image: { tag: CLUSTER_AUTOSCALER_VERSIONS.image[env.cluster.kubernetesVersion as KubernetesVersion] },
         rbac: { serviceAccount: { create: true, name: CLUSTER_AUTOSCALER.serviceAccount } },
       },
       dependsOn: [flux],
@@ -144,14 +160,21 @@ export class BootstrapStack extends TerraformStack {
     new GitopsFiles(this, "gitops-files", {
       project: projectId,
       branch: env.gitlab.branch,
-      values: { ENVIRONMENT: env.name, CLUSTER_NAME: env.cluster.name },
-      shared: env.gitops.ownsSharedFiles,
+      values: {
+        ENVIRONMENT: env.name,
+        CLUSTER_NAME: env.cluster.name,
+        GIT_BRANCH: env.gitlab.branch,
+        APP_NAMESPACE: env.gitops.appNamespace,
+        APP_REPLICAS: env.gitops.appReplicas,
+        IMAGE_SEMVER_RANGE: env.gitops.imageSemverRange,
+        CLUSTER_AUTOSCALER_CHART: CLUSTER_AUTOSCALER_VERSIONS.chart,
+      },
       features: gitopsFeatures(env),
       dependsOn: handoff,
     });
 
     new TerraformOutput(this, "gitops_repository_url", { value: gitSshUrl(env), description: "Repository Flux syncs from" });
-    new TerraformOutput(this, "flux_sync_path", { value: `clusters/${env.cluster.name}`, description: "Flux's path in it" });
+    new TerraformOutput(this, "flux_sync_path", { value: syncPath(env), description: "Flux's path in it" });
     new TerraformOutput(this, "cluster_vars", {
       value: `${FLUX_NAMESPACE}/${CLUSTER_VARS_NAME}`,
       description: "ConfigMap of the values Flux substitutes",

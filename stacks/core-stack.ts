@@ -3,6 +3,7 @@ import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { DataResource, TerraformOutput, TerraformStack } from "cdktf";
 import { Construct } from "constructs";
 import type { EnvironmentConfig } from "../config/load";
+import { ecrRepositoryName } from "../config/names";
 import { ADDONS_BEFORE_NODES } from "../config/schema";
 import { terraformLiteralMap } from "../config/terraform-literal";
 import { ContainerRegistry } from "../constructs/core/container-registry";
@@ -81,7 +82,8 @@ export class CoreStack extends TerraformStack {
       dependsOn: [nodes.nodeGroup],
     });
 
-    const registry = new ContainerRegistry(this, "ecr", env.ecr);
+    // One repository per environment: dev and prod may share an account without clashing.
+    const registry = new ContainerRegistry(this, "ecr", { ...env.ecr, repositoryName: ecrRepositoryName(env) });
     // Flux's image-reflector-controller reads ECR tags with this role (ImageRepository
     // `provider: aws`): no static keys in the cluster, no credential-sync CronJob.
     const reflector = new PodIdentityRole(this, "image-reflector-identity", {

@@ -28,6 +28,6 @@ describe("the README's configuration reference", () => {
 
 describe("versions", () => {
   test("the default Kubernetes version is one EKS offers", () => {
-    expect(EKS_KUBERNETES_VERSIONS).toContain(DEFAULT_KUBERNETES_VERSION);
+    expect(Object.keys(EKS_KUBERNETES_VERSIONS)).toContain(DEFAULT_KUBERNETES_VERSION);
   });
 });

@@ -22,9 +22,11 @@ const bootstrap = (gitops: Json) => {
 describe("push-triggered reconciliation and commit status: off", () => {
   const { json, files } = bootstrap({});
   test("none of their resources, providers or files exist", () => {
-    for (const type of ["random_password", "gitlab_project_hook", "kubernetes_secret_v1", "kubernetes_service_v1", "gitlab_project_access_token"]) {
+    for (const type of ["random_password", "gitlab_project_hook", "kubernetes_service_v1", "gitlab_project_access_token"]) {
       expect(resources(json, type)).toEqual([]);
     }
+    // Only Flux's own Git Secret.
+    expect(resources(json, "kubernetes_secret_v1").map((s) => s.metadata.name)).toEqual(["flux-system"]);
     expect(json.provider.random).toBeUndefined();
     expect(files.filter((f) => /Receiver|kind: Provider|kind: Alert/.test(f.text))).toEqual([]);
   });
@@ -49,7 +51,7 @@ describe("webhook receiver over TLS", () => {
   });
 
   test("its token is Terraform's, in a Secret the Receiver names, never in Git or JSON", () => {
-    const [secret] = resources(json, "kubernetes_secret_v1");
+    const secret = resources(json, "kubernetes_secret_v1").find((s) => s.metadata.name === receiver.spec.secretRef.name)!;
     expect(secret.metadata).toMatchObject({ name: receiver.spec.secretRef.name, namespace: receiver.metadata.namespace });
     expect(secret.data).toEqual({ token: tokenRef });
     expect(text).not.toContain(CANARY);
@@ -125,7 +127,7 @@ describe("commit status in GitLab", () => {
   });
 
   test("token and the project's numeric id live in the Secret the Provider names; nothing secret in Git or JSON", () => {
-    const [secret] = resources(json, "kubernetes_secret_v1");
+    const secret = resources(json, "kubernetes_secret_v1").find((s) => s.metadata.name === provider.spec.secretRef.name)!;
     const [tokenName] = Object.keys(json.resource.gitlab_project_access_token);
     expect(secret.metadata).toMatchObject({ name: provider.spec.secretRef.name, namespace: provider.metadata.namespace });
     expect(secret.data).toEqual({

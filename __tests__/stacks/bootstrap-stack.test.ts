@@ -7,6 +7,9 @@ import { BootstrapStack } from "../../stacks/bootstrap-stack";
 import { CoreStack } from "../../stacks/core-stack";
 import { environment, ENVIRONMENTS, Json, resources, synth } from "../helpers";
 import { TOKEN_CANARY as CANARY } from "../helpers";
+import { FLUX } from "../../config/versions";
+
+const HOST_KEY = "ssh.example.com ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIAfuCHKVTjquxvt6CM6tdG4SLp1Btn/nOeHHE5UOzRdf";
 
 
 const bootstrapJson = (patch: Json = {}, name = "dev") =>
@@ -62,17 +65,19 @@ describe("bootstrap stack invariants", () => {
 
   test("flux provider JSON: git over ssh:// as the deploy key, nested objects", () => {
     const [flux] = json.provider.flux;
-    expect(flux.git.url).toBe("ssh://git@gitlab.com/my-group/flux-gitops.git");
+    expect(flux.git.url).toBe("ssh://git@gitlab.com/my-group/flux-gitops-dev.git");
     expect(flux.git.ssh).toEqual({ username: "git", private_key: expect.stringMatching(/^\$\{tls_private_key\..*\.private_key_pem\}$/) });
     expect(Array.isArray(flux.kubernetes)).toBe(false);
-    expect(json.terraform.required_providers.flux).toEqual({ source: "fluxcd/flux", version: "1.8.5" });
+    expect(json.terraform.required_providers.flux).toEqual({ source: "fluxcd/flux", version: FLUX.provider });
   });
 
   test("gitlab: base URL from the environment, token only from GITLAB_TOKEN", () => {
     expect(json.provider.gitlab[0]).toEqual({ base_url: "https://gitlab.com/api/v4/" });
-    const selfHosted = JSON.parse(bootstrapJson({ gitlab: { baseUrl: "https://git.example.com/", sshHost: "ssh.example.com:2222" } }));
+    const selfHosted = JSON.parse(bootstrapJson({ gitlab: { baseUrl: "https://git.example.com/", sshHost: "ssh.example.com:2222", sshKnownHosts: [HOST_KEY] } }));
     expect(selfHosted.provider.gitlab[0].base_url).toBe("https://git.example.com/api/v4/");
-    expect(selfHosted.provider.flux[0].git.url).toBe("ssh://git@ssh.example.com:2222/my-group/flux-gitops.git");
+    expect(selfHosted.provider.flux[0].git.url).toBe("ssh://git@ssh.example.com:2222/my-group/flux-gitops-dev.git");
+    const secret = resources(selfHosted, "kubernetes_secret_v1").find((s) => s.metadata.name === "flux-system")!;
+    expect(secret.data.known_hosts).toBe(`${HOST_KEY}\n`);
   });
 
   test("an ECDSA P256 key and a deploy key with write access", () => {
@@ -81,26 +86,62 @@ describe("bootstrap stack invariants", () => {
   });
 
   test("the project is read by path, or created with a README when configured", () => {
-    expect(json.data.gitlab_project["gitops-project"].path_with_namespace).toBe("my-group/flux-gitops");
+    expect(json.data.gitlab_project["gitops-project"].path_with_namespace).toBe("my-group/flux-gitops-dev");
     const created = JSON.parse(bootstrapJson({ gitlab: { createProject: true } }));
-    expect(resources(created, "gitlab_project")[0]).toMatchObject({ path: "flux-gitops", initialize_with_readme: true, default_branch: "main" });
+    expect(resources(created, "gitlab_project")[0]).toMatchObject({ path: "flux-gitops-dev", initialize_with_readme: true, default_branch: "main" });
   });
 
-  test("flux_bootstrap_git: sync path, image controllers, embedded manifests, after the deploy key", () => {
+  test("flux_bootstrap_git: sync path, image controllers, embedded manifests, Terraform's Secret and namespace", () => {
     expect(bootstrap).toMatchObject({
       path: "clusters/flux-dev",
       embedded_manifests: true,
       components_extra: ["image-reflector-controller", "image-automation-controller"],
+      disable_secret_creation: true,
+      secret_name: "flux-system",
+      keep_namespace: true,
     });
-    expect(bootstrap.depends_on).toEqual(address("gitlab_deploy_key"));
+    // The key exists in GitLab, its Secret in the cluster, and the branch lets it push before Flux's first commit.
+    expect(bootstrap.depends_on).toEqual([...address("gitlab_deploy_key"), ...address("kubernetes_secret_v1"), ...address("gitlab_branch_protection")]);
+  });
+
+  test("the Secret Flux clones and pushes with is driven by the key Terraform rotates", () => {
+    const [keyName] = Object.keys(json.resource.tls_private_key);
+    const secret = resources(json, "kubernetes_secret_v1").find((s) => s.metadata.name === "flux-system")!;
+    expect(secret.metadata.namespace).toBe("flux-system");
+    expect(secret.data.identity).toBe(`\${tls_private_key.${keyName}.private_key_pem}`);
+    expect(secret.data["identity.pub"]).toBe(`\${tls_private_key.${keyName}.public_key_openssh}`);
+    expect(resources(json, "gitlab_deploy_key")[0].key).toBe(`\${tls_private_key.${keyName}.public_key_openssh}`);
+    expect(secret.data.known_hosts.split("\n").filter(Boolean).map((l: string) => l.split(" ").slice(0, 2).join(" "))).toEqual([
+      "gitlab.com ssh-ed25519", "gitlab.com ssh-rsa", "gitlab.com ecdsa-sha2-nistp256",
+    ]);
+    // Flux labels its namespace; Terraform owns it but leaves the labels alone.
+    const namespace = resources(json, "kubernetes_namespace_v1").find((n) => n.metadata.name === "flux-system")!;
+    expect(namespace.lifecycle.ignore_changes).toEqual(["metadata[0].labels", "metadata[0].annotations"]);
+    expect(secret.depends_on).toEqual(address("kubernetes_namespace_v1", (n) => n.metadata.name === "flux-system"));
+  });
+
+  test("the branch is protected with Flux's deploy key allowed to push, and fails at plan on a GitLab that cannot", () => {
+    const [keyName] = Object.keys(json.resource.gitlab_deploy_key);
+    const [protection] = resources(json, "gitlab_branch_protection");
+    expect(protection).toMatchObject({ branch: "main", push_access_level: "maintainer", merge_access_level: "maintainer", allow_force_push: false });
+    expect(protection.allowed_to_push).toEqual([{ deploy_key_id: `\${gitlab_deploy_key.${keyName}.deploy_key_id}` }]);
+    const [precondition] = protection.lifecycle.precondition;
+    expect(precondition.condition).toMatch(/^\$\{data\.gitlab_metadata\.[^.]+\.enterprise && \(tonumber\(split\("\.", data\.gitlab_metadata\.[^.]+\.version\)\[0\]\) > 17/);
+    expect(precondition.error_message).toMatch(/GitLab 17\.5 or newer/);
+    const off = JSON.parse(bootstrapJson({ gitlab: { protectBranch: false } }));
+    expect(resources(off, "gitlab_branch_protection")).toEqual([]);
+    expect(off.data?.gitlab_metadata).toBeUndefined();
+  });
+
+  test("a self-managed GitLab without host keys is a configuration error, not a guess", () => {
+    expect(() => environment("dev", { gitlab: { baseUrl: "https://git.example.com" } })).toThrow(/gitlab\.sshKnownHosts: is required for git\.example\.com/);
   });
 
   test("order: deploy key, then Flux, then namespaces and ConfigMaps, then the committed files", () => {
     const [flux] = address("flux_bootstrap_git");
-    for (const r of [...resources(json, "kubernetes_namespace_v1"), ...resources(json, "kubernetes_config_map_v1")]) {
-      expect(r.depends_on).toContain(flux);
-    }
-    const before = [...address("kubernetes_namespace_v1"), ...address("kubernetes_config_map_v1")];
+    const afterFlux = [...resources(json, "kubernetes_namespace_v1").filter((n) => n.metadata.name !== "flux-system"), ...resources(json, "kubernetes_config_map_v1")];
+    for (const r of afterFlux) expect(r.depends_on).toContain(flux);
+    const before = [...address("kubernetes_namespace_v1", (n) => n.metadata.name !== "flux-system"), ...address("kubernetes_config_map_v1")];
     for (const f of files) expect(f.depends_on).toEqual(expect.arrayContaining(before));
   });
 
@@ -116,7 +157,6 @@ describe("bootstrap stack invariants", () => {
     expect(Object.keys(vars.data).sort()).toEqual([...CLUSTER_VARS].sort());
     expect(vars.data.ECR_REPOSITORY_URL).toBe("${data.terraform_remote_state.core.outputs.ecr_repository_url}");
     expect(vars.data.VPC_ID).toBe("${data.terraform_remote_state.core.outputs.vpc_id}");
-    expect(vars.data.IMAGE_SEMVER_RANGE).toBe(environment("dev").gitops.imageSemverRange);
   });
 
   test("the autoscaler's Helm values come from their own Terraform-owned ConfigMap", () => {
@@ -133,9 +173,10 @@ describe("bootstrap stack invariants", () => {
     for (const f of files) expect(f.content).not.toContain("${");
   });
 
-  test("the file Flux rewrites is created once and then left to Flux", () => {
+  test("only the image-tag file is created once and then left to Flux; the overlay stays Terraform's", () => {
     const owned = files.filter((f) => f.lifecycle?.ignore_changes);
-    expect(owned.map((f) => f.file_path)).toEqual(["apps/dev/kustomization.yaml"]);
+    expect(owned.map((f) => f.file_path)).toEqual(["apps/dev/image-tag/kustomization.yaml"]);
+    expect(files.find((f) => f.file_path === "apps/dev/kustomization.yaml")!.lifecycle).toBeUndefined();
     expect(owned[0].lifecycle.ignore_changes).toEqual(["content"]);
     expect(decoded(owned[0])).toContain('# {"$imagepolicy": "flux-system:nginx:tag"}');
   });
@@ -147,9 +188,10 @@ describe("bootstrap stack invariants", () => {
     expect(apps.spec.path).toBe("./apps/dev");
   });
 
-  test("an environment that does not own the shared bases commits only its own files", () => {
-    const paths = resources(JSON.parse(bootstrapJson({ gitops: { ownsSharedFiles: false } })), "gitlab_repository_file").map((f) => f.file_path);
-    expect(paths.length).toBeGreaterThan(0);
-    expect(paths.filter((p) => p.startsWith("infrastructure/") || p.startsWith("apps/base/"))).toEqual([]);
+  test("each environment commits the whole tree to its own repository", () => {
+    const paths = files.map((f) => f.file_path);
+    expect(paths.filter((p) => p.startsWith("infrastructure/") || p.startsWith("apps/base/")).length).toBeGreaterThan(0);
+    const prod = resources(JSON.parse(bootstrapJson({}, "prod")), "gitlab_repository_file");
+    expect(prod.map((f) => f.file_path)).toEqual(expect.arrayContaining(["infrastructure/kustomization.yaml", "apps/base/nginx/deployment.yaml", "apps/prod/kustomization.yaml"]));
   });
 });

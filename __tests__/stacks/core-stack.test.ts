@@ -142,7 +142,7 @@ describe("core stack invariants", () => {
 
   test("ECR: immutable tags, scan on push, a lifecycle policy", () => {
     expect(text).toHaveResourceWithProperties(EcrRepository, {
-      name: "nginx",
+      name: "dev/nginx",
       image_tag_mutability: "IMMUTABLE",
       image_scanning_configuration: { scan_on_push: true },
     });
@@ -172,5 +172,31 @@ describe("core stack invariants", () => {
     expect(Object.keys(json.output).sort()).toEqual(Object.values(CORE_OUTPUTS).sort());
     for (const key of Object.keys(json.output)) expect(key).toMatch(/^[a-z]+(_[a-z]+)*$/);
     expect(json.output.cluster_certificate_authority_data.value).toMatch(/certificate_authority\[0\]\.data/);
+  });
+});
+
+describe("environments side by side in one AWS account and region", () => {
+  // Resource types whose name (or name prefix) must be unique in an account and region.
+  const NAMED = ["aws_ecr_repository", "aws_iam_role", "aws_iam_policy", "aws_kms_alias", "aws_cloudwatch_log_group", "aws_eks_cluster", "aws_launch_template", "aws_security_group"];
+  // Names built from the cluster's own name attribute resolve to it.
+  const named = (json: Json) => {
+    const [cluster] = resources(json, "aws_eks_cluster");
+    const resolve = (v: string) => v.replace(/\$\{aws_eks_cluster\.[^.]+\.name\}/g, cluster.name);
+    return NAMED.flatMap((type) => resources(json, type).map((r) => `${type}: ${resolve(r.name ?? r.name_prefix)}`));
+  };
+  const namesOf = (name: string) => named(JSON.parse(coreJson({}, name)));
+
+  test("no AWS name is used by two environments", () => {
+    const all = ENVIRONMENTS.flatMap((name) => namesOf(name).map((n) => ({ name, n })));
+    expect(all.length).toBeGreaterThan(ENVIRONMENTS.length * 5);
+    const seen = new Map<string, string>();
+    const clashes = all.filter(({ name, n }) => (seen.has(n) && seen.get(n) !== name ? true : (seen.set(n, name), false)));
+    expect(clashes).toEqual([]);
+  });
+
+  test("the check catches a clash: two environments with one cluster name", () => {
+    const dev = namesOf("dev");
+    const clash = named(JSON.parse(coreJson({ cluster: { name: "flux-dev" } }, "prod"))).filter((n) => dev.includes(n));
+    expect(clash).toEqual(expect.arrayContaining(["aws_eks_cluster: flux-dev", "aws_kms_alias: alias/eks/flux-dev", "aws_iam_role: flux-dev-eks-node"]));
   });
 });

@@ -4,21 +4,12 @@ import { Construct } from "constructs";
 import { FLUX_NAMESPACE } from "../flux/api";
 
 /**
- * The contract between Terraform and the GitOps content: every `${VAR}` in config_files/ must
- * be one of these keys (or carry a default), because Flux turns an undefined variable into an
- * empty string. A test holds config_files/ to this list.
+ * The contract between Terraform and the GitOps content: the infrastructure values Flux
+ * substitutes (`${VAR}`) after the build. Settings from the configuration are written at synth
+ * instead (see SynthValues), because Flux substitutes into re-serialized YAML. The render check
+ * fails on any `${VAR}` that is neither here nor carries a default (Flux 2.9 fails the build).
  */
-export const CLUSTER_VARS = [
-  "CLUSTER_NAME",
-  "ENVIRONMENT",
-  "AWS_REGION",
-  "VPC_ID",
-  "ECR_REPOSITORY_URL",
-  "IMAGE_SEMVER_RANGE",
-  "APP_REPLICAS",
-  "APP_NAMESPACE",
-  "GIT_BRANCH",
-] as const;
+export const CLUSTER_VARS = ["CLUSTER_NAME", "ENVIRONMENT", "AWS_REGION", "VPC_ID", "ECR_REPOSITORY_URL"] as const;
 export type ClusterVar = (typeof CLUSTER_VARS)[number];
 
 /** The ConfigMap Flux Kustomizations read with `postBuild.substituteFrom`. */
@@ -49,11 +40,4 @@ export class ClusterVars extends Construct {
       dependsOn: props.dependsOn,
     });
   }
-}
-
-/** The `${VAR}` references in a text that are neither CLUSTER_VARS keys nor carry a `:=default`. */
-export function undefinedVariables(text: string): string[] {
-  return [...text.matchAll(/\$\{([A-Za-z_][A-Za-z0-9_]*)(:=[^}]*)?\}/g)]
-    .filter((m) => !m[2] && !(CLUSTER_VARS as readonly string[]).includes(m[1]))
-    .map((m) => m[0]);
 }

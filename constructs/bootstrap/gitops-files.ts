@@ -3,41 +3,46 @@ import { ITerraformDependable } from "cdktf";
 import { Construct } from "constructs";
 import { readdirSync, readFileSync } from "fs";
 import * as path from "path";
+import { parseAllDocuments, visit } from "yaml";
 
 /** The GitOps content kept in this repository, committed to the GitOps repository by Terraform. */
 export const CONFIG_FILES_DIR = path.join(__dirname, "..", "..", "config_files");
 
-/** Placeholders filled in at synth, for what Flux substitution cannot reach (Kustomization paths). */
+/**
+ * Values filled in at synth, by the YAML library, wherever a scalar value holds `__NAME__`:
+ * settings of the environment that Flux's own substitution would mangle (a semver range such as
+ * `>=1.0.0 <2.0.0`, a number-like name), since Flux substitutes after re-serializing (flux2#4830).
+ * Keys and comments are never touched; values only Terraform knows at apply stay `${VAR}` for Flux.
+ */
 export interface SynthValues {
   readonly ENVIRONMENT: string;
   readonly CLUSTER_NAME: string;
+  readonly GIT_BRANCH: string;
+  readonly APP_NAMESPACE: string;
+  readonly APP_REPLICAS: number;
+  readonly IMAGE_SEMVER_RANGE: string;
+  /** Chart versions are pinned in config/versions.ts, not in the YAML. */
+  readonly CLUSTER_AUTOSCALER_CHART: string;
 }
 const PLACEHOLDER = /__([A-Z][A-Z_]*[A-Z])__/g;
+const HAS_PLACEHOLDER = /__[A-Z][A-Z_]*[A-Z]__/;
+const WHOLE_PLACEHOLDER = /^__([A-Z][A-Z_]*[A-Z])__$/;
 
 /** Opt-in parts of the GitOps content, each turned on per environment. */
 export type Feature = "webhook" | "commit-status";
 
-/** What to commit besides the files every cluster gets. */
-export interface RenderOptions {
-  /** The shared bases (infrastructure/, apps/base/): one environment owns them. */
-  readonly shared: boolean;
-  /** Opt-in features. */
-  readonly features: readonly Feature[];
-}
-
 /**
- * How config_files/ maps onto the GitOps repository (the Flux reference layout). Feature files
- * go to the cluster's folder, which Flux's own flux-system Kustomization applies.
+ * How config_files/ maps onto the environment's GitOps repository (the Flux reference layout).
+ * Feature files go to the cluster's folder, which Flux's own flux-system Kustomization applies.
  */
 export const LAYOUT: {
   readonly source: string;
   readonly target: (v: SynthValues) => string;
-  readonly shared?: boolean;
   readonly feature?: Feature;
 }[] = [
   { source: "clusters", target: (v) => `clusters/${v.CLUSTER_NAME}` },
-  { source: "infrastructure", target: () => "infrastructure", shared: true },
-  { source: "apps/base", target: () => "apps/base", shared: true },
+  { source: "infrastructure", target: () => "infrastructure" },
+  { source: "apps/base", target: () => "apps/base" },
   { source: "apps/environment", target: (v) => `apps/${v.ENVIRONMENT}` },
   { source: "features/webhook", target: (v) => `clusters/${v.CLUSTER_NAME}/webhook`, feature: "webhook" },
   { source: "features/commit-status", target: (v) => `clusters/${v.CLUSTER_NAME}/commit-status`, feature: "commit-status" },
@@ -52,27 +57,53 @@ export interface RenderedFile {
   /** Path in the GitOps repository. */
   readonly target: string;
   readonly content: string;
-  /** Flux rewrites it: Terraform creates it and then leaves its content alone. */
+  /** Flux rewrites it: Terraform creates it and then leaves its content alone. Keep such files to the marked lines. */
   readonly fluxOwned: boolean;
 }
 
 /** Renders config_files/ for one cluster. */
-export function renderFiles(values: SynthValues, options: RenderOptions, dir: string = CONFIG_FILES_DIR): RenderedFile[] {
+export function renderFiles(values: SynthValues, features: readonly Feature[], dir: string = CONFIG_FILES_DIR): RenderedFile[] {
   const files: RenderedFile[] = [];
   for (const entry of LAYOUT) {
-    if (entry.shared && !options.shared) continue;
-    if (entry.feature && !options.features.includes(entry.feature)) continue;
+    if (entry.feature && !features.includes(entry.feature)) continue;
     for (const relative of listYaml(path.join(dir, entry.source))) {
       const source = `${entry.source}/${relative}`;
-      const content = readFileSync(path.join(dir, source), "utf8").replace(PLACEHOLDER, (match, name: string) => {
-        const value = (values as unknown as Record<string, string | undefined>)[name];
-        if (value === undefined) throw new Error(`config_files/${source}: unknown placeholder ${match}; known: ${Object.keys(values).join(", ")}`);
-        return value;
-      });
+      const content = fillPlaceholders(readFileSync(path.join(dir, source), "utf8"), values, `config_files/${source}`);
       files.push({ source, target: `${entry.target(values)}/${relative}`, content, fluxOwned: content.includes(SETTER_MARKER) });
     }
   }
   return files;
+}
+
+/**
+ * Replaces `__NAME__` in scalar values through the YAML library, so each value is quoted as YAML
+ * needs (YAML 1.1, as Flux reads it); a value that is exactly one placeholder takes the value's
+ * type (APP_REPLICAS stays a number). Files without placeholders are committed byte for byte.
+ */
+export function fillPlaceholders(text: string, values: SynthValues, file: string): string {
+  if (!HAS_PLACEHOLDER.test(text.replace(/#.*$/gm, ""))) return text;
+  const known = values as unknown as Record<string, string | number>;
+  const value = (name: string) => {
+    if (!(name in known)) throw new Error(`${file}: unknown placeholder __${name}__; known: ${Object.keys(known).join(", ")}`);
+    return known[name];
+  };
+  const docs = parseAllDocuments(text, { version: "1.1" });
+  for (const doc of docs) {
+    if (doc.errors.length) throw new Error(`${file}: ${doc.errors[0].message.split("\n")[0]}`);
+    visit(doc, {
+      Scalar(key, node) {
+        if (typeof node.value !== "string") return;
+        if (key === "key") {
+          if (HAS_PLACEHOLDER.test(node.value)) throw new Error(`${file}: placeholders belong in values, not in the key ${node.value}`);
+          return;
+        }
+        const whole = WHOLE_PLACEHOLDER.exec(node.value);
+        if (whole) node.value = value(whole[1]);
+        else node.value = node.value.replace(PLACEHOLDER, (_m, name: string) => String(value(name)));
+      },
+    });
+  }
+  return docs.map((d) => d.toString({ lineWidth: 0 })).join("");
 }
 
 function listYaml(dir: string): string[] {
@@ -89,8 +120,6 @@ export interface GitopsFilesProps {
   readonly branch: string;
   /** Synth-time values. */
   readonly values: SynthValues;
-  /** Commit the shared bases too (one environment owns them). @default true */
-  readonly shared?: boolean;
   /** Opt-in features whose files to commit. @default [] */
   readonly features?: readonly Feature[];
   /** What must exist first (Flux, the namespaces, the ConfigMaps). @default [] */
@@ -108,7 +137,7 @@ export class GitopsFiles extends Construct {
   constructor(scope: Construct, id: string, props: GitopsFilesProps) {
     super(scope, id);
     const env = props.values.ENVIRONMENT;
-    this.files = renderFiles(props.values, { shared: props.shared ?? true, features: props.features ?? [] }).map(
+    this.files = renderFiles(props.values, props.features ?? []).map(
       (file) =>
         // Ids come from the source path, so a renamed cluster or environment moves files in place.
         new RepositoryFile(this, file.source.replace(/[^A-Za-z0-9]+/g, "-"), {

@@ -6,6 +6,8 @@ import { MANAGED_BY_TERRAFORM } from "./cluster-vars";
 export interface ManagedNamespacesProps {
   /** Namespace names. */
   readonly names: string[];
+  /** Another owner labels and annotates them (Flux does its own namespace): Terraform leaves those alone. @default false */
+  readonly labelsOwnedElsewhere?: boolean;
   /** What must exist first. @default [] */
   readonly dependsOn?: ITerraformDependable[];
 }
@@ -22,6 +24,7 @@ export class ManagedNamespaces extends Construct {
         new NamespaceV1(this, name, {
           metadata: { name, labels: { ...MANAGED_BY_TERRAFORM, "gitops.flux/owner": "terraform" } },
           dependsOn: props.dependsOn,
+          lifecycle: props.labelsOwnedElsewhere ? { ignoreChanges: ["metadata[0].labels", "metadata[0].annotations"] } : undefined,
         }),
     );
   }

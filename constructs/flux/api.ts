@@ -1,9 +1,11 @@
+import { FLUX } from "../../config/versions";
+
 /**
  * The names Kubernetes and Flux care about, typed once. A Flux API move (v1beta2 -> v1) is a
  * one-line change here, and the tests check config_files/ against these.
  * https://fluxcd.io/flux/components/
  */
-export const FLUX_VERSION = "v2.8.5";
+export const FLUX_VERSION = FLUX.version;
 export const FLUX_NAMESPACE = "flux-system";
 /** The GitRepository and Kustomization `flux_bootstrap_git` creates. */
 export const FLUX_SOURCE_NAME = "flux-system";

@@ -26,7 +26,7 @@ export interface FluxBootstrapGitTimeouts {
 export interface FluxBootstrapGitConfig extends TerraformMetaArguments {
   /** Repository-relative sync path, e.g. `clusters/flux-cluster`. */
   readonly path?: string;
-  /** Flux version (`v2.8.5`, `latest`); ignored with embeddedManifests. @default "v2.8.5" */
+  /** Flux version (`v2.9.5`, `latest`); ignored with embeddedManifests. @default the provider's own Flux version */
   readonly version?: string;
   /** Install the manifests built into the provider: no download from GitHub at apply. @default false */
   readonly embeddedManifests?: boolean;
@@ -73,7 +73,7 @@ export interface FluxBootstrapGitConfig extends TerraformMetaArguments {
 /**
  * Installs Flux on the cluster and commits its own manifests to `path` in the repository.
  * Every plan clones the repository and reads the cluster.
- * https://registry.terraform.io/providers/fluxcd/flux/1.8.5/docs/resources/bootstrap_git
+ * https://registry.terraform.io/providers/fluxcd/flux/latest/docs/resources/bootstrap_git
  */
 export class FluxBootstrapGit extends TerraformResource {
   static readonly tfResourceType = "flux_bootstrap_git";

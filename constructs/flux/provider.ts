@@ -1,14 +1,16 @@
 import { Lazy, TerraformProvider } from "cdktf";
 import { Construct } from "constructs";
+import { FLUX } from "../../config/versions";
 
 /**
  * A typed binding of the `fluxcd/flux` provider block, written by hand because no prebuilt
- * CDKTF package exists. It follows the provider's schema at v1.8.5 (terraform-plugin-framework):
+ * CDKTF package exists. It follows the provider's schema as published for v1.8.5; the 1.9 line
+ * (Flux 2.9) shows no change to these attributes in its release notes (terraform-plugin-framework):
  * `kubernetes`, `git`, `kubernetes.exec`, `git.ssh` and `git.http` are single nested
  * attributes, so each is emitted as a plain object, never a one-element list.
- * https://registry.terraform.io/providers/fluxcd/flux/1.8.5/docs
+ * https://registry.terraform.io/providers/fluxcd/flux/latest/docs
  */
-export const FLUX_PROVIDER = { source: "fluxcd/flux", version: "1.8.5" } as const;
+export const FLUX_PROVIDER = { source: "fluxcd/flux", version: FLUX.provider } as const;
 
 /** `kubernetes.exec`: a credential plugin run for every request, so tokens never go stale. */
 export interface FluxKubernetesExec {

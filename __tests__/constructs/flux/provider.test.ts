@@ -1,4 +1,5 @@
 import { TerraformStack, Testing } from "cdktf";
+import { FLUX } from "../../../config/versions";
 import { FluxProvider, FluxProviderConfig } from "../../../constructs/flux/provider";
 
 const KUBERNETES = {
@@ -16,10 +17,10 @@ function providerJson(config: FluxProviderConfig) {
 }
 
 describe("FluxProvider", () => {
-  test("minimal: an unconfigured provider block, pinned to fluxcd/flux 1.8.5", () => {
+  test("minimal: an unconfigured provider block, pinned to the fluxcd/flux version of config/versions.ts", () => {
     const json = providerJson({});
     expect(json.provider.flux).toEqual([{}]);
-    expect(json.terraform.required_providers.flux).toEqual({ source: "fluxcd/flux", version: "1.8.5" });
+    expect(json.terraform.required_providers.flux).toEqual({ source: "fluxcd/flux", version: FLUX.provider });
   });
 
   test("nested attributes are objects with snake_case keys, never one-element lists", () => {

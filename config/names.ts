@@ -1,0 +1,24 @@
+import type { EnvironmentConfig } from "./load";
+
+/**
+ * Names and paths derived from the configuration, each computed here once. Every AWS name
+ * carries the cluster or environment name, so environments share an account without clashing.
+ */
+
+/** Flux's sync path for the cluster in the GitOps repository. */
+export const syncPath = (env: EnvironmentConfig) => `clusters/${env.cluster.name}`;
+
+/** The environment's app overlay in the GitOps repository. */
+export const appOverlayPath = (env: EnvironmentConfig) => `apps/${env.name}`;
+
+/** `group/project` of the environment's GitOps project. */
+export const gitopsProjectPath = (env: EnvironmentConfig) => `${env.gitlab.group}/${env.gitlab.project}`;
+
+/** The ECR repository of the environment's app images (ECR names are lowercase; environment names are). */
+export const ecrRepositoryName = (env: EnvironmentConfig) => `${env.name}/${env.ecr.repositoryName}`;
+
+/** The SSH host (and `:port`) Flux clones from. */
+export const gitSshHost = (env: EnvironmentConfig) => env.gitlab.sshHost ?? new URL(env.gitlab.baseUrl).host;
+
+/** The SSH URL Flux clones; the provider rejects the scp form `git@host:path`. */
+export const gitSshUrl = (env: EnvironmentConfig) => `ssh://git@${gitSshHost(env)}/${gitopsProjectPath(env)}.git`;
