@@ -1,5 +1,5 @@
 import { execFile } from "child_process";
-import { chmodSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "fs";
+import { lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "fs";
 import { tmpdir } from "os";
 import * as path from "path";
 import { stringify } from "yaml";
@@ -120,12 +120,8 @@ describe("file and folder problems", () => {
     expect(lines[0]).toMatch(/^GITOPS_ENV=.+: unknown environment; known environments: test /);
   });
 
-  // Root reads every file, so there the case cannot be set up: skipped, visibly.
-  const asUser = process.getuid?.() === 0 ? test.skip : test;
-  asUser("an unreadable file", () => {
-    const dir = folder((d) => chmodSync(path.join(d, "environments", `${ENV}.yaml`), 0));
-    expect(problemsIn(dir)).toEqual([`${shown(dir, `environments/${ENV}.yaml`)}: cannot be read (EACCES)`]);
-  });
+  // An unreadable file takes the same path as the symbolic link loop above ("cannot be read
+  // (CODE)"); EACCES itself cannot be set up where the tests run as root, so it is not repeated.
 });
 
 function rmAndMkdir(p: string): void {
