@@ -129,6 +129,9 @@ function gitops(flux: Record<string, unknown>, region: string | undefined, issue
   if (hook.enabled === true && hook.allowInsecureHttp !== true && !(hook.hostname && hook.certificateArn)) {
     issue(["gitops", "webhook"], "needs hostname and certificateArn for TLS, or allowInsecureHttp: true to accept plain HTTP");
   }
+  if (hook.enabled === true && hook.sourceRanges === undefined) {
+    issue(["gitops", "webhook", "sourceRanges"], "is required with the webhook: your GitLab's egress CIDRs, or gitlab.com for GitLab.com's published webhook ranges");
+  }
   if (Boolean(hook.hostname) !== Boolean(hook.certificateArn)) {
     issue(["gitops", "webhook"], "hostname and certificateArn go together: set both or neither");
   }

@@ -53,6 +53,11 @@ export function cidr(prefixes?: { min: number; max: number; why: string }) {
   });
 }
 
+/** A CIDR that is not the whole internet: where an address range guards an endpoint, /0 guards nothing. */
+export function narrowCidr(instead: string) {
+  return cidr().refine((text) => !text.endsWith("/0"), { message: `must not be /0, which admits the whole internet: ${instead}` });
+}
+
 /** A list whose items must be unique: duplicates would become duplicate Terraform resources or silent no-ops. */
 export function uniqueList<T extends z.ZodType>(item: T, what: string) {
   return z.array(item).superRefine((items, ctx) => {

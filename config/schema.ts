@@ -3,7 +3,7 @@ import { crossFieldRules } from "./cross-field";
 import { backend } from "./backend-schema";
 import * as gitlabRules from "./gitlab-rules";
 import {
-  AZ, cidr, K8S_NAME, PUBLIC_HOSTNAME, region, semverRange, tags, uniqueList,
+  AZ, cidr, K8S_NAME, narrowCidr, PUBLIC_HOSTNAME, region, semverRange, tags, uniqueList,
 } from "./rules";
 import { DEFAULT_KUBERNETES_VERSION, EKS_KUBERNETES_VERSIONS } from "./versions";
 
@@ -71,7 +71,10 @@ const cluster = z.strictObject({
   /** Whether the API server has a public endpoint (the private endpoint is always on). */
   endpointPublicAccess: z.boolean().default(true),
   /** CIDRs allowed to reach the public endpoint; required, explicitly, when it is on. */
-  publicAccessCidrs: uniqueList(cidr(), "CIDR").default([]),
+  publicAccessCidrs: uniqueList(
+    narrowCidr("list your office, VPN and CI runner ranges, or set endpointPublicAccess: false and run Terraform from inside the VPC (e.g. a GitLab runner in a private subnet)"),
+    "CIDR",
+  ).default([]),
   /** Give the identity that creates the cluster admin access (changing it replaces the cluster). */
   creatorAdmin: z.boolean().default(true),
   /** IAM role or user ARNs given cluster-admin through EKS access entries (one access entry each). */
@@ -159,8 +162,10 @@ const webhook = z.strictObject({
   certificateArn: z.string().regex(ACM_ARN, "must be an ACM certificate ARN").optional(),
   /** Serve the hook over plain HTTP (the token then crosses the internet unencrypted). */
   allowInsecureHttp: z.boolean().default(false),
-  /** Source CIDRs the load balancer admits. */
-  sourceRanges: uniqueList(cidr(), "CIDR").min(1).default(["0.0.0.0/0"]),
+  /** Source CIDRs the load balancer admits; `gitlab.com` stands for GitLab.com's published webhook ranges. Required when enabled. */
+  sourceRanges: uniqueList(z.union([z.literal("gitlab.com"), narrowCidr("list your GitLab's egress ranges, or gitlab.com for GitLab.com's")]), "range")
+    .min(1)
+    .optional(),
 });
 
 const commitStatus = z.strictObject({

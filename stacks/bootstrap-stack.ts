@@ -8,7 +8,7 @@ import { TlsProvider } from "@cdktf/provider-tls/lib/provider";
 import { Fn, ITerraformDependable, TerraformOutput, TerraformStack, Token } from "cdktf";
 import { Construct } from "constructs";
 import type { EnvironmentConfig } from "../config/load";
-import { knownHosts } from "../config/known-hosts";
+import { knownHosts, webhookSourceRanges } from "../config/gitlab-com";
 import { gitSshUrl, syncPath } from "../config/names";
 import { CLUSTER_AUTOSCALER_VERSIONS, KubernetesVersion } from "../config/versions";
 import { BranchProtection } from "../constructs/bootstrap/branch-protection";
@@ -144,7 +144,7 @@ export class BootstrapStack extends TerraformStack {
         branch: env.gitlab.branch,
         hostname: webhook.hostname,
         certificateArn: webhook.certificateArn,
-        sourceRanges: webhook.sourceRanges,
+        sourceRanges: webhookSourceRanges(env),
         dependsOn: [flux],
       });
       handoff.push(receiver.hook);

@@ -25,7 +25,7 @@ const ACCEPTED: [string, Json][] = [
   ...Object.keys(EKS_KUBERNETES_VERSIONS).map((v): [string, Json] => [`Kubernetes ${v}`, { cluster: { kubernetesVersion: v } }]),
   ["an S3 backend with a KMS key of its region", { backend: { type: "s3", bucket: "team.state-1", region: "eu-west-1", keyPrefix: "infra/gitops", kmsKeyId: "arn:aws:kms:eu-west-1:123456789012:key/abc-123" } }],
   ["GitLab state by numeric id", { backend: { type: "gitlab", project: 42 } }],
-  ["a certificate in the cluster's region", { gitops: { webhook: { enabled: true, hostname: "hook.example.com", certificateArn: "arn:aws:acm:us-west-2:123456789012:certificate/00000000-0000-4000-8000-000000000000" } } }],
+  ["a certificate in the cluster's region", { gitops: { webhook: { enabled: true, hostname: "hook.example.com", certificateArn: "arn:aws:acm:us-west-2:123456789012:certificate/00000000-0000-4000-8000-000000000000", sourceRanges: ["gitlab.com"] } } }],
 ];
 
 // Each written as a real file, with the byte-order mark and comment some editors add.
