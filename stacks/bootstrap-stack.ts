@@ -9,7 +9,7 @@ import { Fn, ITerraformDependable, TerraformOutput, TerraformStack, Token } from
 import { Construct } from "constructs";
 import type { EnvironmentConfig } from "../config/load";
 import { knownHosts, webhookSourceRanges } from "../config/gitlab-com";
-import { gitSshUrl, syncPath } from "../config/names";
+import { gitopsProjectPath, gitSshUrl, syncPath } from "../config/names";
 import { CLUSTER_AUTOSCALER_VERSIONS, KubernetesVersion } from "../config/versions";
 import { BranchProtection } from "../constructs/bootstrap/branch-protection";
 import { CLUSTER_VARS_NAME, ClusterVars } from "../constructs/bootstrap/cluster-vars";
@@ -64,7 +64,7 @@ export class BootstrapStack extends TerraformStack {
     new GitlabProvider(this, "gitlab", { baseUrl: `${env.gitlab.baseUrl}/api/v4/` });
     new TlsProvider(this, "tls", {});
 
-    const projectId = this.gitlabProject(env);
+    const { id: projectId, defaultBranch } = this.gitlabProject(env);
     // Terraform owns Flux's namespace and the Secret Flux clones with, so a rotated key reaches
     // the cluster (the provider never rewrites a Secret it created). Flux labels the namespace.
     const fluxNamespace = new ManagedNamespaces(this, "flux-namespace", { names: [FLUX_NAMESPACE], labelsOwnedElsewhere: true });
@@ -81,6 +81,7 @@ export class BootstrapStack extends TerraformStack {
         project: projectId,
         branch: env.gitlab.branch,
         deployKeyId: key.deployKey.deployKeyId,
+        defaultBranch,
       });
       fluxMayPush.push(protection.protection);
     }
@@ -135,7 +136,7 @@ export class BootstrapStack extends TerraformStack {
       dependsOn: [flux],
     });
 
-    const handoff: ITerraformDependable[] = [...namespaces.namespaces, reconciler.serviceAccount, vars.configMap, autoscalerValues.configMap];
+    const handoff: ITerraformDependable[] = [...namespaces.namespaces, ...reconciler.all, vars.configMap, autoscalerValues.configMap];
     const { webhook, commitStatus } = env.gitops;
     if (webhook.enabled) {
       new RandomProvider(this, "random", {});
@@ -189,11 +190,15 @@ export class BootstrapStack extends TerraformStack {
     });
   }
 
-  /** The GitOps project's id: read by path, or created with a README (Flux cannot clone an empty repository). */
-  private gitlabProject(env: EnvironmentConfig): string {
+  /**
+   * The GitOps project: read by path (with its default branch), or created with a README (Flux
+   * cannot clone an empty repository) whose default branch is the configured one.
+   */
+  private gitlabProject(env: EnvironmentConfig): { id: string; defaultBranch?: string } {
     const { group, project } = env.gitlab;
     if (!env.gitlab.createProject) {
-      return new DataGitlabProject(this, "gitops-project", { pathWithNamespace: `${group}/${project}` }).id;
+      const existing = new DataGitlabProject(this, "gitops-project", { pathWithNamespace: gitopsProjectPath(env) });
+      return { id: existing.id, defaultBranch: existing.defaultBranch };
     }
     const namespace = new DataGitlabGroup(this, "gitops-group", { fullPath: group });
     const created = new Project(this, "gitops-project", {
@@ -205,6 +210,6 @@ export class BootstrapStack extends TerraformStack {
       defaultBranch: env.gitlab.branch,
       description: "GitOps repository managed by Flux",
     });
-    return created.id;
+    return { id: created.id };
   }
 }

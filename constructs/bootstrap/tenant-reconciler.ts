@@ -5,12 +5,28 @@ import { ITerraformDependable } from "cdktf";
 import { Construct } from "constructs";
 import { MANAGED_BY_TERRAFORM } from "./cluster-vars";
 
+/**
+ * What an app may consist of. Deliberately not the `admin` ClusterRole: that aggregates Flux's
+ * own edit role, so an app commit could create a Kustomization without `serviceAccountName`,
+ * which Flux would apply as its cluster-admin. No Flux API, no RBAC, no cluster scope.
+ */
+export const APP_RESOURCES: { readonly apiGroup: string; readonly resources: string[] }[] = [
+  { apiGroup: "", resources: ["configmaps", "services", "serviceaccounts", "persistentvolumeclaims"] },
+  { apiGroup: "apps", resources: ["deployments", "statefulsets", "daemonsets"] },
+  { apiGroup: "batch", resources: ["jobs", "cronjobs"] },
+  { apiGroup: "networking.k8s.io", resources: ["networkpolicies", "ingresses"] },
+  { apiGroup: "policy", resources: ["poddisruptionbudgets"] },
+  { apiGroup: "autoscaling", resources: ["horizontalpodautoscalers"] },
+];
+/** Apply (server-side), prune and wait: what kustomize-controller does as the account. */
+const VERBS = ["get", "list", "watch", "create", "update", "patch", "delete"];
+
 export interface TenantReconcilerProps {
   /** The service account's name; Flux Kustomizations name it in `spec.serviceAccountName`. */
   readonly name: string;
   /** Where Flux runs: the account and the Kustomizations live here. */
   readonly fluxNamespace: string;
-  /** Namespaces it may manage, with the `admin` ClusterRole. */
+  /** Namespaces in which it may manage APP_RESOURCES. */
   readonly namespaces: string[];
   /** Flux kinds it may manage in the Flux namespace (the app's image automation objects). */
   readonly fluxResources: { readonly apiGroup: string; readonly resources: string[] }[];
@@ -26,6 +42,8 @@ export interface TenantReconcilerProps {
  */
 export class TenantReconciler extends Construct {
   public readonly serviceAccount: ServiceAccountV1;
+  /** The account with every role and binding, for `dependsOn`: Flux must not apply before they exist. */
+  public readonly all: ITerraformDependable[] = [];
 
   constructor(scope: Construct, id: string, props: TenantReconcilerProps) {
     super(scope, id);
@@ -36,24 +54,22 @@ export class TenantReconciler extends Construct {
       automountServiceAccountToken: false,
       dependsOn: props.dependsOn,
     });
-    for (const namespace of props.namespaces) {
-      new RoleBindingV1(this, `${namespace}-admin`, {
+    const grant = (id: string, namespace: string, rules: { apiGroup: string; resources: string[] }[], verbs: string[]) => {
+      const role = new RoleV1(this, `${id}-role`, {
         metadata: metadata(namespace),
-        roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "ClusterRole", name: "admin" },
-        subject,
+        rule: rules.map((r) => ({ apiGroups: [r.apiGroup], resources: r.resources, verbs })),
         dependsOn: props.dependsOn,
       });
-    }
-    const role = new RoleV1(this, "flux-role", {
-      metadata: metadata(props.fluxNamespace),
-      rule: props.fluxResources.map((r) => ({ apiGroups: [r.apiGroup], resources: r.resources, verbs: ["*"] })),
-      dependsOn: props.dependsOn,
-    });
-    new RoleBindingV1(this, "flux-binding", {
-      metadata: metadata(props.fluxNamespace),
-      roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "Role", name: props.name },
-      subject,
-      dependsOn: [role],
-    });
+      const binding = new RoleBindingV1(this, `${id}-binding`, {
+        metadata: metadata(namespace),
+        roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "Role", name: props.name },
+        subject,
+        dependsOn: [role],
+      });
+      this.all.push(role, binding);
+    };
+    this.all.push(this.serviceAccount);
+    for (const namespace of props.namespaces) grant(namespace, namespace, APP_RESOURCES, VERBS);
+    grant("flux", props.fluxNamespace, props.fluxResources, VERBS);
   }
 }

@@ -88,8 +88,9 @@ export function renderCluster(tree: CommittedTree, repoDir: string): { objects: 
 }
 
 /**
- * A Kustomization with `serviceAccountName` applies as that account: each object must land in a
- * namespace where a RoleBinding grants the account rights, and nothing cluster-scoped.
+ * A Kustomization with `serviceAccountName` applies as that account: each object must be of a
+ * kind a Role bound to the account lets it patch, in the object's namespace; nothing
+ * cluster-scoped. (Roles are modelled; a binding to a ClusterRole is reported, not guessed.)
  */
 interface Impersonated {
   readonly object: K8sObject;
@@ -99,24 +100,49 @@ interface Impersonated {
   readonly where: string;
 }
 
+type Rule = { apiGroups: string[]; resources: string[]; verbs: string[] };
+
 function impersonationProblems(applied: Impersonated[], objects: Map<string, AppliedObject>): string[] {
-  const granted = new Set<string>();
-  for (const { object } of objects.values()) {
-    if (object.kind !== "RoleBinding") continue;
-    for (const s of (object.subjects as { kind: string; name: string; namespace?: string }[] | undefined) ?? []) {
-      if (s.kind === "ServiceAccount") granted.add(`${s.namespace}/${s.name}@${object.metadata.namespace}`);
-    }
-  }
   const problems: string[] = [];
+  const rulesFor = (accountNamespace: string, account: string, namespace: string): Rule[] => {
+    const rules: Rule[] = [];
+    for (const { object } of objects.values()) {
+      const subjects = (object.subjects as { kind: string; name: string; namespace?: string }[] | undefined) ?? [];
+      if (object.kind !== "RoleBinding" || object.metadata.namespace !== namespace) continue;
+      if (!subjects.some((s) => s.kind === "ServiceAccount" && s.name === account && s.namespace === accountNamespace)) continue;
+      const ref = object.roleRef as { kind: string; name: string };
+      if (ref.kind !== "Role") {
+        problems.push(`RoleBinding ${namespace}/${object.metadata.name} grants ClusterRole ${ref.name}, whose rules this check does not model`);
+        continue;
+      }
+      rules.push(...(((objects.get(`Role/${namespace}/${ref.name}`)?.object.rules as Rule[] | undefined) ?? [])));
+    }
+    return rules;
+  };
   for (const { object, account, accountNamespace, where } of applied) {
     const namespace = object.metadata.namespace;
     if (!objects.has(`ServiceAccount/${accountNamespace}/${account}`)) {
       problems.push(`${where}: serviceAccountName ${account} does not exist in ${accountNamespace}`);
-    } else if (!namespace || !granted.has(`${accountNamespace}/${account}@${namespace}`)) {
-      problems.push(`${where}: applied as ${account}, which has no RoleBinding in ${namespace ?? "(cluster scope)"}: the API server refuses it`);
+      continue;
     }
+    const group = object.apiVersion.includes("/") ? object.apiVersion.split("/")[0] : "";
+    const resource = plural(object.kind);
+    const allowed =
+      namespace !== undefined &&
+      rulesFor(accountNamespace, account, namespace).some(
+        (r) => (r.apiGroups.includes(group) || r.apiGroups.includes("*")) && (r.resources.includes(resource) || r.resources.includes("*")) && (r.verbs.includes("patch") || r.verbs.includes("*")),
+      );
+    if (!allowed) problems.push(`${where}: applied as ${account}, which may not patch ${resource}.${group || "core"} in ${namespace ?? "(cluster scope)"}: the API server refuses it`);
   }
   return [...new Set(problems)];
+}
+
+/** The resource name of a kind, as RBAC rules write it. */
+function plural(kind: string): string {
+  const lower = kind.toLowerCase();
+  if (lower.endsWith("y")) return `${lower.slice(0, -1)}ies`;
+  if (lower.endsWith("s")) return `${lower}es`;
+  return `${lower}s`;
 }
 
 /** The variables of a postBuild: substituteFrom in order (later wins), `missing` listing absent non-optional sources. */

@@ -1,6 +1,6 @@
 import { Testing } from "cdktf";
 import type { EnvironmentConfig } from "../../config/load";
-import { ecrRepositoryName } from "../../config/names";
+import { clusterRoleName, ecrRepositoryName, ROLE_PURPOSES } from "../../config/names";
 import { BootstrapStack } from "../../stacks/bootstrap-stack";
 import { CORE_OUTPUTS } from "../../stacks/core-stack";
 
@@ -40,8 +40,8 @@ export function coreStandIns(env: EnvironmentConfig): Record<string, string> {
     [CORE_OUTPUTS.vpcId]: "vpc-0a1b2c3d4e5f67890",
     [CORE_OUTPUTS.ecrRepositoryUrl]: `${registry}/${ecrRepositoryName(env)}`,
     [CORE_OUTPUTS.ecrRepositoryArn]: `arn:aws:ecr:${env.region}:${account}:repository/${ecrRepositoryName(env)}`,
-    [CORE_OUTPUTS.imageReflectorRoleArn]: `arn:aws:iam::${account}:role/${env.cluster.name}-flux-image-reflector`,
-    [CORE_OUTPUTS.clusterAutoscalerRoleArn]: `arn:aws:iam::${account}:role/${env.cluster.name}-cluster-autoscaler`,
+    [CORE_OUTPUTS.imageReflectorRoleArn]: `arn:aws:iam::${account}:role/${clusterRoleName(env, ROLE_PURPOSES.imageReflector)}`,
+    [CORE_OUTPUTS.clusterAutoscalerRoleArn]: `arn:aws:iam::${account}:role/${clusterRoleName(env, ROLE_PURPOSES.clusterAutoscaler)}`,
   };
 }
 
@@ -101,6 +101,14 @@ export function readCommittedTree(env: EnvironmentConfig, json: Json): Committed
   }
   for (const account of of("kubernetes_service_account_v1")) {
     terraformObjects.push({ apiVersion: "v1", kind: "ServiceAccount", metadata: { name: account.metadata.name, namespace: account.metadata.namespace } });
+  }
+  for (const role of of("kubernetes_role_v1")) {
+    terraformObjects.push({
+      apiVersion: "rbac.authorization.k8s.io/v1",
+      kind: "Role",
+      metadata: { name: role.metadata.name, namespace: role.metadata.namespace },
+      rules: role.rule.map((r: Json) => ({ apiGroups: r.api_groups, resources: r.resources, verbs: r.verbs })),
+    });
   }
   for (const binding of of("kubernetes_role_binding_v1")) {
     terraformObjects.push({
