@@ -10,6 +10,7 @@ import { KmsKey } from "@cdktf/provider-aws/lib/kms-key";
 import { KmsKeyPolicy } from "@cdktf/provider-aws/lib/kms-key-policy";
 import { Fn } from "cdktf";
 import { Construct } from "constructs";
+import { policyDocument, serviceTrustPolicy } from "./policy-document";
 
 /** Every control-plane log type: api, audit and authenticator are the ones incidents need. */
 export const CONTROL_PLANE_LOG_TYPES = ["api", "audit", "authenticator", "controllerManager", "scheduler"];
@@ -53,12 +54,7 @@ export class EksCluster extends Construct {
 
     const role = new IamRole(this, "role", {
       name: `${props.name}-eks-cluster`,
-      assumeRolePolicy: JSON.stringify({
-        Version: "2012-10-17",
-        Statement: [
-          { Effect: "Allow", Principal: { Service: "eks.amazonaws.com" }, Action: ["sts:AssumeRole", "sts:TagSession"] },
-        ],
-      }),
+      assumeRolePolicy: serviceTrustPolicy("eks.amazonaws.com", ["sts:AssumeRole", "sts:TagSession"]),
     });
     const clusterPolicy = new IamRolePolicyAttachment(this, "cluster-policy", {
       role: role.name,
@@ -78,16 +74,13 @@ export class EksCluster extends Construct {
     const roleKmsAccess = new IamRolePolicy(this, "cluster-kms-access", {
       role: role.id,
       name: "kms-envelope-encryption",
-      policy: JSON.stringify({
-        Version: "2012-10-17",
-        Statement: [
-          {
-            Effect: "Allow",
-            Action: ["kms:Encrypt", "kms:Decrypt", "kms:ListGrants", "kms:DescribeKey"],
-            Resource: this.kmsKey.arn,
-          },
-        ],
-      }),
+      policy: policyDocument([
+        {
+          Effect: "Allow",
+          Action: ["kms:Encrypt", "kms:Decrypt", "kms:ListGrants", "kms:DescribeKey"],
+          Resource: this.kmsKey.arn,
+        },
+      ]),
     });
 
     const logGroup = new CloudwatchLogGroup(this, "log-group", {
@@ -149,9 +142,7 @@ export class EksCluster extends Construct {
   private keyPolicy(props: EksClusterProps): string {
     const account = Fn.element(Fn.split(":", this.kmsKey.arn), 4);
     const arnPrefix = `arn:${props.partition}`;
-    return JSON.stringify({
-      Version: "2012-10-17",
-      Statement: [
+    return policyDocument([
         {
           Sid: "AccountAdministration",
           Effect: "Allow",
@@ -171,7 +162,6 @@ export class EksCluster extends Construct {
             },
           },
         },
-      ],
-    });
+    ]);
   }
 }

@@ -51,12 +51,18 @@ export class Network extends Construct {
       tags: tag("vpc"),
     });
     // Strip the default security group of its allow-all rules so nothing lands in it by accident.
-    new DefaultSecurityGroup(this, "default-security-group", {
+    const defaultGroup = new DefaultSecurityGroup(this, "default-security-group", {
       vpcId: this.vpc.id,
       ingress: [],
       egress: [],
       tags: tag("default-deny"),
     });
+    // An empty rule list is what removes the rules (an absent one leaves them as they are), and
+    // cdktf's HCL renderer drops empty lists of blocks: written as raw attributes, `ingress = []`
+    // and `egress = []` reach both the JSON and `cdktf synth --hcl`.
+    // https://registry.terraform.io/providers/hashicorp/aws/5.100.0/docs/resources/default_security_group
+    defaultGroup.addOverride("ingress", []);
+    defaultGroup.addOverride("egress", []);
     const igw = new InternetGateway(this, "internet-gateway", { vpcId: this.vpc.id, tags: tag("igw") });
 
     const publicSubnets = zones.map(

@@ -4,6 +4,7 @@ import { IamRolePolicyAttachment } from "@cdktf/provider-aws/lib/iam-role-policy
 import { LaunchTemplate } from "@cdktf/provider-aws/lib/launch-template";
 import { ITerraformDependable, Token } from "cdktf";
 import { Construct } from "constructs";
+import { serviceTrustPolicy } from "./policy-document";
 
 /** The policies every EKS worker needs: join the cluster, run the VPC CNI, pull from ECR. */
 export const NODE_POLICIES = ["AmazonEKSWorkerNodePolicy", "AmazonEKS_CNI_Policy", "AmazonEC2ContainerRegistryReadOnly"];
@@ -43,10 +44,7 @@ export class NodeGroup extends Construct {
     super(scope, id);
     const role = new IamRole(this, "role", {
       name: `${props.clusterName}-eks-node`,
-      assumeRolePolicy: JSON.stringify({
-        Version: "2012-10-17",
-        Statement: [{ Effect: "Allow", Principal: { Service: "ec2.amazonaws.com" }, Action: "sts:AssumeRole" }],
-      }),
+      assumeRolePolicy: serviceTrustPolicy("ec2.amazonaws.com"),
     });
     const attachments = NODE_POLICIES.map(
       (policy) =>
