@@ -8,7 +8,7 @@ import { findProviderSource, planOffline, terraformVersion } from "./offline-pla
 
 // `npm run preview`: the real Terraform plan of the core stack for the selected environment
 // (GITOPS_ENV), with no AWS account: see scripts/offline-plan.ts.
-function main(): number {
+async function main(): Promise<number> {
   const env = loadEnvironment();
   const tf = terraformVersion();
   const source = findProviderSource();
@@ -23,7 +23,7 @@ function main(): number {
     app.synth();
     const stackJson = JSON.parse(readFileSync(path.join(outdir, "stacks", "core", "cdk.tf.json"), "utf8"));
     process.stdout.write(`Planning core for environment ${env.name} (${env.file}) with Terraform ${tf.version}, no AWS account, provider from ${source.mirrorDir ?? "the registry"}...\n`);
-    const plan = planOffline(stackJson, source);
+    const plan = await planOffline(stackJson, source);
     const width = Math.max(...Object.keys(plan.countsByType).map((t) => t.length));
     for (const [type, count] of Object.entries(plan.countsByType).sort()) {
       process.stdout.write(`  ${type.padEnd(width)}  ${count}\n`);
@@ -41,9 +41,12 @@ function main(): number {
   }
 }
 
-try {
-  process.exitCode = main();
-} catch (error) {
-  process.stderr.write(`${error instanceof ConfigError ? "Invalid configuration:\n" : ""}${(error as Error).message}\n`);
-  process.exitCode = 1;
-}
+main().then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (error: unknown) => {
+    process.stderr.write(`${error instanceof ConfigError ? "Invalid configuration:\n" : ""}${(error as Error).message}\n`);
+    process.exitCode = 1;
+  },
+);

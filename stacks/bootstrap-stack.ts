@@ -19,6 +19,7 @@ import { HelmValues } from "../constructs/bootstrap/helm-values";
 import { ManagedNamespaces } from "../constructs/bootstrap/managed-namespaces";
 import { WebhookReceiver } from "../constructs/bootstrap/webhook-receiver";
 import { CORE_OUTPUTS } from "./core-stack";
+import { pinTerraform } from "./terraform-settings";
 import { configureBackend, remoteState } from "./state";
 
 /** The SSH URL Flux clones; the provider rejects the scp form `git@host:path`. */
@@ -156,6 +157,7 @@ export class BootstrapStack extends TerraformStack {
       value: `${FLUX_NAMESPACE}/${CLUSTER_VARS_NAME}`,
       description: "ConfigMap of the values Flux substitutes",
     });
+    pinTerraform(this);
   }
 
   /** The GitOps project's id: read by path, or created with a README (Flux cannot clone an empty repository). */

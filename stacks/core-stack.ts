@@ -12,6 +12,7 @@ import { IMAGE_REFLECTOR } from "../constructs/flux/api";
 import { Network } from "../constructs/core/network";
 import { NodeGroup } from "../constructs/core/node-group";
 import { PodIdentityRole } from "../constructs/core/pod-identity-role";
+import { pinTerraform } from "./terraform-settings";
 import { configureBackend } from "./state";
 
 /** The outputs the bootstrap stack reads through remote state. Renaming one breaks bootstrap. */
@@ -116,6 +117,7 @@ export class CoreStack extends TerraformStack {
     for (const [key, output] of Object.entries(outputs)) {
       new TerraformOutput(this, CORE_OUTPUTS[key as keyof typeof CORE_OUTPUTS], output);
     }
+    pinTerraform(this);
   }
 }
 

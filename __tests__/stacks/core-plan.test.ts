@@ -14,9 +14,9 @@ if (reason) process.stderr.write(`core-plan: the real Terraform plan is skipped:
 describe("core stack, planned by the real Terraform", () => {
   planTest(
     reason ? `init, validate and plan (skipped: ${reason})` : "init, validate and plan -refresh=false: the resources the design calls for",
-    () => {
+    async () => {
       const env = environment("dev", { network: { natGateways: "one-per-az" }, cluster: { adminPrincipalArns: ["arn:aws:iam::123456789012:role/admin"] } });
-      const plan = planOffline(JSON.parse(synth((app) => new CoreStack(app, "core", env))), source);
+      const plan = await planOffline(JSON.parse(synth((app) => new CoreStack(app, "core", env))), source);
 
       expect(plan.resources.every((r) => r.actions.length === 1 && r.actions[0] === "create")).toBe(true);
       const zones = env.network.availabilityZones.length;

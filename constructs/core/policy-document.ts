@@ -1,4 +1,4 @@
-import { Fn } from "cdktf";
+import { Fn, Token } from "cdktf";
 
 /** One statement of an IAM or KMS policy, in AWS's own key names. */
 export interface PolicyStatement {
@@ -11,17 +11,19 @@ export interface PolicyStatement {
 }
 
 /**
- * A policy document as a Terraform `jsonencode(...)` expression, not a JSON string built at
- * synth: values that are Terraform references (a key ARN, the partition) stay expressions, so
- * the document is the same in `cdktf synth` JSON and in `cdktf synth --hcl`, where a
- * `JSON.stringify`-ed string with `${...}` inside does not even parse.
+ * A policy document. One that holds Terraform references (a key ARN, the partition) becomes a
+ * `jsonencode(...)` expression: a `JSON.stringify`-ed string with `${...}` inside works in JSON
+ * but does not even parse in `cdktf synth --hcl`. A literal document stays a plain JSON string,
+ * which reads the same in plans, tests and both syntheses.
  * https://developer.hashicorp.com/terraform/language/functions/jsonencode
  */
 export function policyDocument(statements: PolicyStatement[]): string {
-  return Fn.jsonencode({ Version: "2012-10-17", Statement: statements });
+  const document = { Version: "2012-10-17", Statement: statements };
+  const text = JSON.stringify(document);
+  return Token.isUnresolved(text) ? Fn.jsonencode(document) : text;
 }
 
 /** The trust policy of a role assumed by an AWS service (`eks.amazonaws.com`, `pods.eks.amazonaws.com`, ...). */
-export function serviceTrustPolicy(service: string, actions: string[] = ["sts:AssumeRole"]): string {
+export function serviceTrustPolicy(service: string, actions: string | string[] = "sts:AssumeRole"): string {
   return policyDocument([{ Effect: "Allow", Principal: { Service: service }, Action: actions }]);
 }

@@ -50,11 +50,11 @@ export function toHcl<T extends object>(table: AttributeTable<T>, value: T): Rec
 function hclAttribute(kind: AttributeKind, v: unknown): HclAttribute {
   switch (kind) {
     case "string":
-      return { value: v, isBlock: false, type: "simple", storageClassType: "string" };
+      return { value: hclLiteral(v), isBlock: false, type: "simple", storageClassType: "string" };
     case "bool":
       return { value: v, isBlock: false, type: "simple", storageClassType: "boolean" };
     case "stringList":
-      return { value: v, isBlock: false, type: "list", storageClassType: "stringList" };
+      return { value: Array.isArray(v) ? v.map(hclLiteral) : v, isBlock: false, type: "list", storageClassType: "stringList" };
     case "stringMap":
       return { value: keepKeys(v), isBlock: false, type: "map", storageClassType: "stringMap" };
     default:
@@ -78,9 +78,10 @@ function nestedHcl(table: AttributeTable<any>, value: object): Record<string, un
 }
 
 /**
- * Inside an object expression the renderer quotes a string without escaping backslashes or
- * newlines, and writes strings starting with `[`, `{` or `"` unquoted. Literal strings are
- * escaped here so they keep their value; strings holding Terraform references are left as they are.
+ * cdktf's renderer quotes a string without escaping backslashes, turns a multi-line string into
+ * a heredoc with one newline too many, and inside an object expression writes strings starting
+ * with `[`, `{` or `"` unquoted. Literal strings are therefore escaped here into one quoted line
+ * that keeps their value; strings holding Terraform references are left as they are.
  */
 function hclLiteral(v: unknown): unknown {
   if (typeof v !== "string" || Tokenization.isResolvable(v) || Tokenization.reverseString(v).tokens.length > 0) return v;
