@@ -2,6 +2,7 @@ import { readFileSync } from "fs";
 import * as path from "path";
 import { parse } from "yaml";
 import { knownEnvironments } from "../config/load";
+import { TERRAFORM } from "../stacks/terraform-settings";
 import { Json } from "./helpers";
 
 // The pipeline of this repository, read as GitLab reads it.
@@ -71,5 +72,28 @@ describe(".gitlab-ci.yml", () => {
       }
     }
     expect(JSON.stringify(ci)).not.toMatch(/glpat-|AKIA[0-9A-Z]{16}/);
+  });
+
+  test("Node 22 LTS: the image matches engines in package.json", () => {
+    const engines = JSON.parse(readFileSync(path.join(__dirname, "..", "package.json"), "utf8")).engines.node;
+    expect(engines).toBe(">=22");
+    expect(ci.default.image).toMatch(/^node:22(-|$)/);
+  });
+
+  test("Terraform: the tested version, verified against HashiCorp's SHA256SUMS before it is unpacked", () => {
+    expect(ci.variables.TERRAFORM_VERSION).toBe(TERRAFORM.tested);
+    const install: string[] = ci[".terraform"].before_script;
+    const verify = install.findIndex((l) => /SHA256SUMS/.test(l) && /sha256sum -c/.test(l));
+    const sums = install.findIndex((l) => /curl .*_SHA256SUMS"/.test(l));
+    const unzip = install.findIndex((l) => /unzip .*TF_ZIP/.test(l));
+    expect(sums).toBeGreaterThanOrEqual(0);
+    expect(verify).toBeGreaterThan(sums);
+    expect(unzip).toBeGreaterThan(verify);
+  });
+
+  test("provider plugin cache inside the project directory and cached; no checkpoint calls", () => {
+    expect(ci.variables.TF_PLUGIN_CACHE_DIR).toBe("$CI_PROJECT_DIR/.terraform-plugin-cache");
+    expect(ci.default.cache.flatMap((c: Json) => c.paths)).toContain(".terraform-plugin-cache/");
+    expect(ci.variables.CHECKPOINT_DISABLE).toBe("1");
   });
 });
