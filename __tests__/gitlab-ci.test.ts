@@ -96,4 +96,9 @@ describe(".gitlab-ci.yml", () => {
     expect(ci.default.cache.flatMap((c: Json) => c.paths)).toContain(".terraform-plugin-cache/");
     expect(ci.variables.CHECKPOINT_DISABLE).toBe("1");
   });
+
+  test("the CDK Terrain route runs on every pipeline", () => {
+    const validate = Object.keys(jobs).filter((n) => resolved(n).stage === "validate");
+    expect(validate.flatMap((n) => scripts(resolved(n)))).toContain("bash .ci/cdktn-check");
+  });
 });
