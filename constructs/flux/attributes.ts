@@ -11,7 +11,10 @@ import { Lazy, Tokenization } from "cdktf";
  * rendered by cdktf/lib/hcl/render.js). The flux provider is built on terraform-plugin-framework
  * and uses nested *attributes*, not blocks, so a nested object is written `name = { ... }`.
  */
-export type AttributeKind = "string" | "bool" | "stringList" | "stringMap" | { readonly object: AttributeTable<any> };
+export type AttributeKind = "string" | "bool" | "stringList" | "stringMap" | { readonly object: NestedTable };
+
+/** A table of a nested object, its property names no longer tied to a type. */
+type NestedTable = { readonly [property: string]: readonly [name: string, kind: AttributeKind] };
 
 /** For every property of `T`: its Terraform name and kind. */
 export type AttributeTable<T> = { readonly [K in keyof Required<T>]: readonly [name: string, kind: AttributeKind] };
@@ -64,7 +67,7 @@ function hclAttribute(kind: AttributeKind, v: unknown): HclAttribute {
 }
 
 /** A nested object for the renderer's object expression: Terraform names, literal strings escaped. */
-function nestedHcl(table: AttributeTable<any>, value: object): Record<string, unknown> {
+function nestedHcl(table: NestedTable, value: object): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const [key, [name, kind]] of entries(table)) {
     const v = (value as Record<string, unknown>)[key];
