@@ -1,6 +1,6 @@
 import { DataAwsPartition } from "@cdktf/provider-aws/lib/data-aws-partition";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
-import { DataResource, TerraformOutput, TerraformStack } from "cdktf";
+import { TerraformOutput, TerraformStack } from "cdktf";
 import { Construct } from "constructs";
 import type { EnvironmentConfig } from "../config/load";
 import { ADDONS_BEFORE_NODES } from "../config/schema";
@@ -8,6 +8,7 @@ import { ClusterAutoscalerIdentity } from "../constructs/core/cluster-autoscaler
 import { ContainerRegistry } from "../constructs/core/container-registry";
 import { EksAddons } from "../constructs/core/eks-addons";
 import { EksCluster } from "../constructs/core/eks-cluster";
+import { KubeconfigUpdate, kubeconfigCommand } from "../constructs/core/kubeconfig-update";
 import { IMAGE_REFLECTOR } from "../constructs/flux/api";
 import { Network } from "../constructs/core/network";
 import { NodeGroup } from "../constructs/core/node-group";
@@ -92,9 +93,10 @@ export class CoreStack extends TerraformStack {
     const autoscaler = new ClusterAutoscalerIdentity(this, "cluster-autoscaler-identity", { name, clusterName });
 
     if (env.cluster.updateKubeconfig) {
-      new DataResource(this, "update-kubeconfig", {
-        triggersReplace: [eks.cluster.arn],
-        provisioners: [{ type: "local-exec", command: kubeconfigCommand(name, env.region) }],
+      new KubeconfigUpdate(this, "update-kubeconfig", {
+        clusterName: name,
+        region: env.region,
+        clusterArn: eks.cluster.arn,
         dependsOn: [nodes.nodeGroup],
       });
     }
@@ -120,8 +122,3 @@ export class CoreStack extends TerraformStack {
     pinTerraform(this);
   }
 }
-
-function kubeconfigCommand(clusterName: string, region: string): string {
-  return `aws eks update-kubeconfig --name ${clusterName} --region ${region}`;
-}
-

@@ -50,6 +50,12 @@ export class EksCluster extends Construct {
 
   constructor(scope: Construct, id: string, props: EksClusterProps) {
     super(scope, id);
+    if (props.endpointPublicAccess && props.publicAccessCidrs.length === 0) {
+      throw new Error("EksCluster: publicAccessCidrs must name who may reach the public endpoint");
+    }
+    if (!props.creatorAdmin && props.adminPrincipalArns.length === 0) {
+      throw new Error("EksCluster: with creatorAdmin off, adminPrincipalArns needs at least one principal, or nobody can administer the cluster");
+    }
     const arnPrefix = `arn:${props.partition}`;
 
     const role = new IamRole(this, "role", {

@@ -23,8 +23,11 @@ export interface NodeGroupProps {
   readonly instanceTypes: string[];
   /** `SPOT` or `ON_DEMAND`. */
   readonly capacityType: "SPOT" | "ON_DEMAND";
+  /** Fewest nodes. */
   readonly minSize: number;
+  /** Nodes at creation; the cluster autoscaler moves it afterwards. */
   readonly desiredSize: number;
+  /** Most nodes. */
   readonly maxSize: number;
   /** Root volume size in GiB. */
   readonly diskSizeGiB: number;
@@ -42,6 +45,10 @@ export class NodeGroup extends Construct {
 
   constructor(scope: Construct, id: string, props: NodeGroupProps) {
     super(scope, id);
+    if (!(props.minSize <= props.desiredSize && props.desiredSize <= props.maxSize)) {
+      throw new Error(`NodeGroup: sizes must satisfy min <= desired <= max (got ${props.minSize}/${props.desiredSize}/${props.maxSize})`);
+    }
+    if (props.instanceTypes.length === 0) throw new Error("NodeGroup: instanceTypes needs at least one EC2 type");
     const role = new IamRole(this, "role", {
       name: `${props.clusterName}-eks-node`,
       assumeRolePolicy: serviceTrustPolicy("ec2.amazonaws.com"),
