@@ -24,6 +24,8 @@ if (reason) process.stderr.write(`core-plan: the real Terraform plan is skipped:
 /** The core stack's HCL files as `cdktf synth --hcl` writes them (main.ts's finishSynth included), formatted. */
 function synthHclFiles(env: ReturnType<typeof environment>): Record<string, string> {
   const outdir = mkdtempSync(path.join(tmpdir(), "core-hcl-"));
+  // What the CLI sets for `--hcl`: a stack reads it when it is created, not from the App.
+  process.env.SYNTH_HCL_OUTPUT = "true";
   try {
     const app = new App({ outdir, hclOutput: true });
     new CoreStack(app, "core", env);
@@ -34,6 +36,7 @@ function synthHclFiles(env: ReturnType<typeof environment>): Record<string, stri
     const read = (file: string) => readFileSync(path.join(dir, file), "utf8");
     return { "cdk.tf": read("cdk.tf"), "versions.tf": read("versions.tf"), ".terraform.lock.hcl": read(".terraform.lock.hcl") };
   } finally {
+    delete process.env.SYNTH_HCL_OUTPUT;
     rmSync(outdir, { recursive: true, force: true });
   }
 }
