@@ -41,7 +41,7 @@ describe(".gitlab-ci.yml", () => {
     for (const name of Object.keys(jobs)) expect(ci.stages).toContain(resolved(name).stage);
   });
 
-  test("validate runs on every pipeline: npm ci, tests, the CDK Terrain route, the GitOps check, the environment jobs", () => {
+  test("validate, every pipeline: npm ci, tests, the CDK Terrain route, GitOps check, environment jobs", () => {
     const validate = Object.keys(jobs).filter((n) => resolved(n).stage === "validate");
     for (const name of validate) expect(resolved(name).rules).toBeUndefined();
     const all = validate.flatMap((n) => scripts(resolved(n)));
@@ -83,7 +83,7 @@ describe("the generated environment pipeline (scripts/environment-pipeline.ts)",
     }
   });
 
-  test("default branch: manual deploys, one at a time per environment, core before bootstrap, the shared-files owner first", () => {
+  test("default branch: manual deploys, one at a time, core before bootstrap, the shared-files owner first", () => {
     const child = childOf(DEFAULT_BRANCH);
     const envs = configuredEnvironments();
     const owner = envs.find((e) => e.ownsSharedFiles)!.name;

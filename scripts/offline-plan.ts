@@ -56,7 +56,11 @@ export function findProviderSource(env: NodeJS.ProcessEnv = process.env): Provid
   if (mirror.dir) return { mirrorDir: mirror.dir };
   const probe = spawnSync(
     process.execPath,
-    ["-e", "fetch('https://registry.terraform.io/.well-known/terraform.json').then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"],
+    [
+      "-e",
+      "fetch('https://registry.terraform.io/.well-known/terraform.json')" +
+        ".then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))",
+    ],
     { timeout: 10_000 },
   );
   return probe.status === 0 ? {} : { reason: `${mirror.reason}, and the Terraform registry is not reachable` };
@@ -115,7 +119,18 @@ export async function planConfiguration(
     writeFileSync(
       cliConfig,
       source.mirrorDir
-        ? `provider_installation {\n  filesystem_mirror {\n    path = ${JSON.stringify(source.mirrorDir)}\n    include = ["registry.terraform.io/hashicorp/aws"]\n  }\n  direct {\n    exclude = ["registry.terraform.io/hashicorp/aws"]\n  }\n}\n`
+        ? [
+            "provider_installation {",
+            "  filesystem_mirror {",
+            `    path = ${JSON.stringify(source.mirrorDir)}`,
+            '    include = ["registry.terraform.io/hashicorp/aws"]',
+            "  }",
+            "  direct {",
+            '    exclude = ["registry.terraform.io/hashicorp/aws"]',
+            "  }",
+            "}",
+            "",
+          ].join("\n")
         : "",
     );
     const env: NodeJS.ProcessEnv = { PATH: process.env.PATH, HOME: process.env.HOME, TMPDIR: process.env.TMPDIR };
@@ -130,7 +145,8 @@ export async function planConfiguration(
       diagnostics: { severity: string; summary: string; detail?: string }[];
     };
     if (!validation.valid) {
-      throw new Error(`terraform validate failed:\n${validation.diagnostics.map((d) => `${d.summary}: ${d.detail ?? ""}`).join("\n")}`);
+      const problems = validation.diagnostics.map((d) => `${d.summary}: ${d.detail ?? ""}`);
+      throw new Error(`terraform validate failed:\n${problems.join("\n")}`);
     }
     await tf("plan", "-refresh=false", "-input=false", "-lock=false", "-no-color", "-out=plan.tfplan");
     const plan = JSON.parse(await tf("show", "-json", "plan.tfplan")) as {

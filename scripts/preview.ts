@@ -22,7 +22,11 @@ async function main(): Promise<number> {
     new CoreStack(app, "core", env);
     app.synth();
     const stackJson = JSON.parse(readFileSync(path.join(outdir, "stacks", "core", "cdk.tf.json"), "utf8"));
-    process.stdout.write(`Planning core for environment ${env.name} (${env.file}) with Terraform ${tf.version}, no AWS account, provider from ${source.mirrorDir ?? "the registry"}...\n`);
+    const from = source.mirrorDir ?? "the registry";
+    process.stdout.write(
+      `Planning core for environment ${env.name} (${env.file}) with Terraform ${tf.version}, ` +
+        `no AWS account, provider from ${from}...\n`,
+    );
     const plan = await planOffline(stackJson, source);
     const width = Math.max(...Object.keys(plan.countsByType).map((t) => t.length));
     for (const [type, count] of Object.entries(plan.countsByType).sort()) {
@@ -30,8 +34,10 @@ async function main(): Promise<number> {
     }
     const creates = plan.resources.filter((r) => r.actions.includes("create")).length;
     process.stdout.write(
-      `Plan: ${creates} to add, ${plan.resources.length - creates} other, in ${Object.keys(plan.countsByType).length} resource types ` +
-        `(cluster ${env.cluster.name}, Kubernetes ${env.cluster.kubernetesVersion}, ${env.network.availabilityZones.length} AZs, ` +
+      `Plan: ${creates} to add, ${plan.resources.length - creates} other, ` +
+        `in ${Object.keys(plan.countsByType).length} resource types ` +
+        `(cluster ${env.cluster.name}, Kubernetes ${env.cluster.kubernetesVersion}, ` +
+        `${env.network.availabilityZones.length} AZs, ` +
         `${env.network.natGateways} NAT, ${env.nodeGroup.capacityType} ${env.nodeGroup.instanceTypes.join("/")} ` +
         `${env.nodeGroup.minSize}/${env.nodeGroup.desiredSize}/${env.nodeGroup.maxSize}).\n`,
     );

@@ -45,7 +45,7 @@ describe("core stack, planned by the real Terraform", () => {
   planTest(
     reason
       ? `init, validate and plan (skipped: ${reason})`
-      : "JSON and HCL: init (with the committed lock file), validate and plan -refresh=false give the same resources and values",
+      : "JSON and HCL: init (committed lock file), validate, plan -refresh=false: the same resources and values",
     async () => {
       const env = environment("dev", { network: { natGateways: "one-per-az" }, cluster: { adminPrincipalArns: ["arn:aws:iam::123456789012:role/admin"] } });
       const lock = readFileSync(lockFilePath(PROJECT, "core"), "utf8");

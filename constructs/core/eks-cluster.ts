@@ -54,7 +54,10 @@ export class EksCluster extends Construct {
       throw new Error("EksCluster: publicAccessCidrs must name who may reach the public endpoint");
     }
     if (!props.creatorAdmin && props.adminPrincipalArns.length === 0) {
-      throw new Error("EksCluster: with creatorAdmin off, adminPrincipalArns needs at least one principal, or nobody can administer the cluster");
+      throw new Error(
+        "EksCluster: with creatorAdmin off, adminPrincipalArns needs at least one principal, " +
+          "or nobody can administer the cluster",
+      );
     }
     const arnPrefix = `arn:${props.partition}`;
 
@@ -148,6 +151,7 @@ export class EksCluster extends Construct {
   private keyPolicy(props: EksClusterProps): string {
     const account = Fn.element(Fn.split(":", this.kmsKey.arn), 4);
     const arnPrefix = `arn:${props.partition}`;
+    const logGroupArn = `${arnPrefix}:logs:${props.region}:${account}:log-group:/aws/eks/${props.name}/cluster`;
     return policyDocument([
         {
           Sid: "AccountAdministration",
@@ -164,7 +168,7 @@ export class EksCluster extends Construct {
           Resource: "*",
           Condition: {
             ArnEquals: {
-              "kms:EncryptionContext:aws:logs:arn": `${arnPrefix}:logs:${props.region}:${account}:log-group:/aws/eks/${props.name}/cluster`,
+              "kms:EncryptionContext:aws:logs:arn": logGroupArn,
             },
           },
         },

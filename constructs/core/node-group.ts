@@ -46,7 +46,8 @@ export class NodeGroup extends Construct {
   constructor(scope: Construct, id: string, props: NodeGroupProps) {
     super(scope, id);
     if (!(props.minSize <= props.desiredSize && props.desiredSize <= props.maxSize)) {
-      throw new Error(`NodeGroup: sizes must satisfy min <= desired <= max (got ${props.minSize}/${props.desiredSize}/${props.maxSize})`);
+      const sizes = `${props.minSize}/${props.desiredSize}/${props.maxSize}`;
+      throw new Error(`NodeGroup: sizes must satisfy min <= desired <= max (got ${sizes})`);
     }
     if (props.instanceTypes.length === 0) throw new Error("NodeGroup: instanceTypes needs at least one EC2 type");
     const role = new IamRole(this, "role", {

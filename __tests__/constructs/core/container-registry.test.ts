@@ -11,7 +11,7 @@ describe("ContainerRegistry", () => {
     });
   });
 
-  test("defaults: keeps 30 images, expires untagged ones after 7 days, refuses to delete a repository with images", () => {
+  test("defaults: keeps 30 images, expires untagged ones after 7 days, no force delete", () => {
     const json = synthConstruct((s) => new ContainerRegistry(s, "ecr", { repositoryName: "app" }));
     expect(only(json, "aws_ecr_repository").force_delete).toBe(false);
     const rules = JSON.parse(only(json, "aws_ecr_lifecycle_policy").policy).rules;

@@ -21,6 +21,8 @@ describe("policyDocument", () => {
       const arn = Fn.element(Fn.split(":", "a:b"), 1);
       new TerraformOutput(s, "policy", { value: policyDocument([{ Effect: "Allow", Action: "kms:Decrypt", Resource: arn }]) });
     });
-    expect(json.output.policy.value).toMatch(/^\$\{jsonencode\(\{"Version" = "2012-10-17", "Statement" = \[\{.*"Resource" = element\(split\(":", "a:b"\), 1\)\}\]\}\)\}$/);
+    const value: string = json.output.policy.value;
+    expect(value).toMatch(/^\$\{jsonencode\(\{"Version" = "2012-10-17", "Statement" = \[\{/);
+    expect(value).toContain('"Resource" = element(split(":", "a:b"), 1)}]})}');
   });
 });

@@ -19,7 +19,8 @@ describe("FluxProvider", () => {
   test("minimal: an unconfigured provider block, pinned to fluxcd/flux 1.8.5", () => {
     const json = providerJson({});
     expect(json.provider.flux).toEqual([{}]);
-    expect(json.terraform.required_providers.flux).toEqual({ source: "fluxcd/flux", version: "1.8.5" }); // a bare stack: pinTerraform qualifies it (stacks/terraform-settings.ts)
+    // A bare stack: the project's stacks qualify the source (pinTerraform in stacks/terraform-settings.ts).
+    expect(json.terraform.required_providers.flux).toEqual({ source: "fluxcd/flux", version: "1.8.5" });
   });
 
   test("nested attributes are objects with snake_case keys, never one-element lists", () => {
