@@ -34,7 +34,10 @@ describe("README", () => {
   });
 
   test("versions table: cdktf as installed, cdktn as .ci/cdktn-check installs it", () => {
-    expect(versions.cdktf).toEqual([pkg.dependencies.cdktf, pkg.dependencies.cdktf]);
+    // Under .ci/cdktn-check the copy's package.json names the alias instead.
+    const cdktf: string = pkg.dependencies.cdktf;
+    if (cdktf.startsWith("npm:")) expect(cdktf).toBe(`npm:cdktn@${versions["cdktn (alias route)"][0]}`);
+    else expect(versions.cdktf).toEqual([cdktf, cdktf]);
     expect(read(".ci/cdktn-check")).toContain(`CDKTN=${versions["cdktn (alias route)"][0]}`);
     expect(readme).toContain(`"cdktf": "npm:cdktn@${versions["cdktn (alias route)"][0]}"`);
   });
