@@ -2,6 +2,7 @@ import { App } from "cdktf";
 import { ConfigError, loadEnvironment } from "./config/load";
 import { BootstrapStack } from "./stacks/bootstrap-stack";
 import { CoreStack } from "./stacks/core-stack";
+import { finishSynth } from "./stacks/terraform-settings";
 
 // Composition root: load and validate the environment before any construct exists, so bad
 // configuration fails before anything is written.
@@ -20,3 +21,4 @@ const app = new App();
 new CoreStack(app, "core", env);
 new BootstrapStack(app, "bootstrap", env);
 app.synth();
+finishSynth(app, __dirname, ["core", "bootstrap"]);

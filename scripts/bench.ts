@@ -52,7 +52,14 @@ function floorProject(): string {
   writeFileSync(path.join(dir, "cdktf.json"), JSON.stringify({ language: "typescript", app: "node main.js", sendCrashReports: "false" }));
   writeFileSync(
     path.join(dir, "main.js"),
-    'const { App, TerraformStack } = require("cdktf");\nconst app = new App();\nnew TerraformStack(app, "a");\nnew TerraformStack(app, "b");\napp.synth();\n',
+    [
+      'const { App, TerraformStack } = require("cdktf");',
+      "const app = new App();",
+      'new TerraformStack(app, "a");',
+      'new TerraformStack(app, "b");',
+      "app.synth();",
+      "",
+    ].join("\n"),
   );
   return dir;
 }

@@ -24,6 +24,7 @@ import { ManagedNamespaces } from "../constructs/bootstrap/managed-namespaces";
 import { TenantReconciler } from "../constructs/bootstrap/tenant-reconciler";
 import { WebhookReceiver } from "../constructs/bootstrap/webhook-receiver";
 import { CORE_OUTPUTS } from "./core-stack";
+import { pinTerraform } from "./terraform-settings";
 import { configureBackend, remoteState } from "./state";
 
 /** The opt-in GitOps features an environment turns on. */
@@ -188,6 +189,7 @@ export class BootstrapStack extends TerraformStack {
       value: `${FLUX_NAMESPACE}/${CLUSTER_VARS_NAME}`,
       description: "ConfigMap of the values Flux substitutes",
     });
+    pinTerraform(this);
   }
 
   /**

@@ -1,18 +1,21 @@
 import { DataAwsPartition } from "@cdktf/provider-aws/lib/data-aws-partition";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
-import { DataResource, TerraformOutput, TerraformStack } from "cdktf";
+import { TerraformOutput, TerraformStack } from "cdktf";
 import { Construct } from "constructs";
 import type { EnvironmentConfig } from "../config/load";
 import { ecrRepositoryName } from "../config/names";
 import { ADDONS_BEFORE_NODES } from "../config/schema";
 import { terraformLiteralMap } from "../config/terraform-literal";
+import { ClusterAutoscalerIdentity } from "../constructs/core/cluster-autoscaler-identity";
 import { ContainerRegistry } from "../constructs/core/container-registry";
 import { EksAddons } from "../constructs/core/eks-addons";
 import { EksCluster } from "../constructs/core/eks-cluster";
-import { CLUSTER_AUTOSCALER, IMAGE_REFLECTOR } from "../constructs/flux/api";
+import { KubeconfigUpdate, kubeconfigCommand } from "../constructs/core/kubeconfig-update";
+import { IMAGE_REFLECTOR } from "../constructs/flux/api";
 import { Network } from "../constructs/core/network";
 import { NodeGroup } from "../constructs/core/node-group";
 import { PodIdentityRole } from "../constructs/core/pod-identity-role";
+import { pinTerraform } from "./terraform-settings";
 import { configureBackend } from "./state";
 
 /** The outputs the bootstrap stack reads through remote state. Renaming one breaks bootstrap. */
@@ -92,17 +95,13 @@ export class CoreStack extends TerraformStack {
       ...IMAGE_REFLECTOR,
       managedPolicyArns: [`arn:${partition}:iam::aws:policy/AmazonEC2ContainerRegistryReadOnly`],
     });
-    const autoscaler = new PodIdentityRole(this, "cluster-autoscaler-identity", {
-      roleName: `${name}-cluster-autoscaler`,
-      clusterName,
-      ...CLUSTER_AUTOSCALER,
-      inlinePolicy: clusterAutoscalerPolicy(name),
-    });
+    const autoscaler = new ClusterAutoscalerIdentity(this, "cluster-autoscaler-identity", { name, clusterName });
 
     if (env.cluster.updateKubeconfig) {
-      new DataResource(this, "update-kubeconfig", {
-        triggersReplace: [eks.cluster.arn],
-        provisioners: [{ type: "local-exec", command: kubeconfigCommand(name, env.region) }],
+      new KubeconfigUpdate(this, "update-kubeconfig", {
+        clusterName: name,
+        region: env.region,
+        clusterArn: eks.cluster.arn,
         dependsOn: [nodes.nodeGroup],
       });
     }
@@ -125,44 +124,6 @@ export class CoreStack extends TerraformStack {
     for (const [key, output] of Object.entries(outputs)) {
       new TerraformOutput(this, CORE_OUTPUTS[key as keyof typeof CORE_OUTPUTS], output);
     }
+    pinTerraform(this);
   }
-}
-
-function kubeconfigCommand(clusterName: string, region: string): string {
-  return `aws eks update-kubeconfig --name ${clusterName} --region ${region}`;
-}
-
-/**
- * What the cluster autoscaler needs on AWS, with writes limited to this cluster's node groups
- * (EKS tags their Auto Scaling groups `k8s.io/cluster-autoscaler/<cluster>`).
- * https://github.com/kubernetes/autoscaler/blob/master/cluster-autoscaler/cloudprovider/aws/README.md
- */
-function clusterAutoscalerPolicy(clusterName: string): string {
-  return JSON.stringify({
-    Version: "2012-10-17",
-    Statement: [
-      {
-        Effect: "Allow",
-        Action: [
-          "autoscaling:DescribeAutoScalingGroups",
-          "autoscaling:DescribeAutoScalingInstances",
-          "autoscaling:DescribeLaunchConfigurations",
-          "autoscaling:DescribeScalingActivities",
-          "autoscaling:DescribeTags",
-          "ec2:DescribeImages",
-          "ec2:DescribeInstanceTypes",
-          "ec2:DescribeLaunchTemplateVersions",
-          "ec2:GetInstanceTypesFromInstanceRequirements",
-          "eks:DescribeNodegroup",
-        ],
-        Resource: "*",
-      },
-      {
-        Effect: "Allow",
-        Action: ["autoscaling:SetDesiredCapacity", "autoscaling:TerminateInstanceInAutoScalingGroup"],
-        Resource: "*",
-        Condition: { StringEquals: { [`aws:ResourceTag/k8s.io/cluster-autoscaler/${clusterName}`]: "owned" } },
-      },
-    ],
-  });
 }

@@ -68,7 +68,7 @@ describe("bootstrap stack invariants", () => {
     expect(flux.git.url).toBe("ssh://git@gitlab.com/my-group/flux-gitops-dev.git");
     expect(flux.git.ssh).toEqual({ username: "git", private_key: expect.stringMatching(/^\$\{tls_private_key\..*\.private_key_pem\}$/) });
     expect(Array.isArray(flux.kubernetes)).toBe(false);
-    expect(json.terraform.required_providers.flux).toEqual({ source: "fluxcd/flux", version: FLUX.provider });
+    expect(json.terraform.required_providers.flux).toEqual({ source: "registry.terraform.io/fluxcd/flux", version: FLUX.provider });
   });
 
   test("gitlab: base URL from the environment, token only from GITLAB_TOKEN", () => {

@@ -10,6 +10,7 @@ import { KmsKey } from "@cdktf/provider-aws/lib/kms-key";
 import { KmsKeyPolicy } from "@cdktf/provider-aws/lib/kms-key-policy";
 import { Fn } from "cdktf";
 import { Construct } from "constructs";
+import { policyDocument, serviceTrustPolicy } from "./policy-document";
 
 /** Every control-plane log type: api, audit and authenticator are the ones incidents need. */
 export const CONTROL_PLANE_LOG_TYPES = ["api", "audit", "authenticator", "controllerManager", "scheduler"];
@@ -49,16 +50,20 @@ export class EksCluster extends Construct {
 
   constructor(scope: Construct, id: string, props: EksClusterProps) {
     super(scope, id);
+    if (props.endpointPublicAccess && props.publicAccessCidrs.length === 0) {
+      throw new Error("EksCluster: publicAccessCidrs must name who may reach the public endpoint");
+    }
+    if (!props.creatorAdmin && props.adminPrincipalArns.length === 0) {
+      throw new Error(
+        "EksCluster: with creatorAdmin off, adminPrincipalArns needs at least one principal, " +
+          "or nobody can administer the cluster",
+      );
+    }
     const arnPrefix = `arn:${props.partition}`;
 
     const role = new IamRole(this, "role", {
       name: `${props.name}-eks-cluster`,
-      assumeRolePolicy: JSON.stringify({
-        Version: "2012-10-17",
-        Statement: [
-          { Effect: "Allow", Principal: { Service: "eks.amazonaws.com" }, Action: ["sts:AssumeRole", "sts:TagSession"] },
-        ],
-      }),
+      assumeRolePolicy: serviceTrustPolicy("eks.amazonaws.com", ["sts:AssumeRole", "sts:TagSession"]),
     });
     const clusterPolicy = new IamRolePolicyAttachment(this, "cluster-policy", {
       role: role.name,
@@ -78,16 +83,13 @@ export class EksCluster extends Construct {
     const roleKmsAccess = new IamRolePolicy(this, "cluster-kms-access", {
       role: role.id,
       name: "kms-envelope-encryption",
-      policy: JSON.stringify({
-        Version: "2012-10-17",
-        Statement: [
-          {
-            Effect: "Allow",
-            Action: ["kms:Encrypt", "kms:Decrypt", "kms:ListGrants", "kms:DescribeKey"],
-            Resource: this.kmsKey.arn,
-          },
-        ],
-      }),
+      policy: policyDocument([
+        {
+          Effect: "Allow",
+          Action: ["kms:Encrypt", "kms:Decrypt", "kms:ListGrants", "kms:DescribeKey"],
+          Resource: this.kmsKey.arn,
+        },
+      ]),
     });
 
     const logGroup = new CloudwatchLogGroup(this, "log-group", {
@@ -149,9 +151,8 @@ export class EksCluster extends Construct {
   private keyPolicy(props: EksClusterProps): string {
     const account = Fn.element(Fn.split(":", this.kmsKey.arn), 4);
     const arnPrefix = `arn:${props.partition}`;
-    return JSON.stringify({
-      Version: "2012-10-17",
-      Statement: [
+    const logGroupArn = `${arnPrefix}:logs:${props.region}:${account}:log-group:/aws/eks/${props.name}/cluster`;
+    return policyDocument([
         {
           Sid: "AccountAdministration",
           Effect: "Allow",
@@ -167,11 +168,10 @@ export class EksCluster extends Construct {
           Resource: "*",
           Condition: {
             ArnEquals: {
-              "kms:EncryptionContext:aws:logs:arn": `${arnPrefix}:logs:${props.region}:${account}:log-group:/aws/eks/${props.name}/cluster`,
+              "kms:EncryptionContext:aws:logs:arn": logGroupArn,
             },
           },
         },
-      ],
-    });
+    ]);
   }
 }

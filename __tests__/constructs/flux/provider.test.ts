@@ -20,6 +20,7 @@ describe("FluxProvider", () => {
   test("minimal: an unconfigured provider block, pinned to the fluxcd/flux version of config/versions.ts", () => {
     const json = providerJson({});
     expect(json.provider.flux).toEqual([{}]);
+    // A bare stack: the project's stacks qualify the source (pinTerraform in stacks/terraform-settings.ts).
     expect(json.terraform.required_providers.flux).toEqual({ source: "fluxcd/flux", version: FLUX.provider });
   });
 
