@@ -10,15 +10,20 @@ export default tseslint.config(
   eslint.configs.recommended,
   tseslint.configs.recommended,
   {
-    languageOptions: { globals: { require: "readonly", module: "writable", __dirname: "readonly", process: "readonly" } },
+    languageOptions: {
+      globals: { require: "readonly", module: "writable", __dirname: "readonly", process: "readonly" },
+    },
     rules: {
       // `_name` marks a value destructured only to leave it out.
-      "@typescript-eslint/no-unused-vars": ["error", { argsIgnorePattern: "^_", varsIgnorePattern: "^_", destructuredArrayIgnorePattern: "^_" }],
+      "@typescript-eslint/no-unused-vars": [
+        "error",
+        { argsIgnorePattern: "^_", varsIgnorePattern: "^_", destructuredArrayIgnorePattern: "^_" },
+      ],
     },
   },
   {
-    // Tests read synthesized JSON, which has no static type.
-    files: ["__tests__/**/*.ts"],
+    // Tests and the render check read synthesized JSON and YAML, which have no static type.
+    files: ["__tests__/**/*.ts", "scripts/render-check/**/*.ts"],
     rules: { "@typescript-eslint/no-explicit-any": "off" },
   },
   prettier,

@@ -18,7 +18,10 @@ function resolved(name: string): Json {
   const bases = ([] as string[]).concat(job.extends ?? []).map(resolved);
   return Object.assign({}, ...bases, job);
 }
-const scripts = (job: Json): string[] => [...(job.before_script ?? ci.default.before_script ?? []), ...(job.script ?? [])];
+const scripts = (job: Json): string[] => [
+  ...(job.before_script ?? ci.default.before_script ?? []),
+  ...(job.script ?? []),
+];
 
 const MERGE_REQUEST: PipelineContext = { source: "merge_request_event", defaultBranch: "main" };
 const DEFAULT_BRANCH: PipelineContext = { source: "push", branch: "main", defaultBranch: "main" };
@@ -31,7 +34,11 @@ function childJobs(child: Json): Record<string, Json> {
     const bases = ([] as string[]).concat(job.extends ?? []).map(resolve);
     return Object.assign({}, ...bases, job);
   };
-  return Object.fromEntries(Object.keys(child).filter((n) => !RESERVED.has(n) && !n.startsWith(".")).map((n) => [n, resolve(n)]));
+  return Object.fromEntries(
+    Object.keys(child)
+      .filter((n) => !RESERVED.has(n) && !n.startsWith("."))
+      .map((n) => [n, resolve(n)]),
+  );
 }
 const childOf = (context: PipelineContext) => childJobs(environmentPipeline(ci, configuredEnvironments(), context));
 
@@ -46,7 +53,13 @@ describe(".gitlab-ci.yml", () => {
     for (const name of validate) expect(resolved(name).rules).toBeUndefined();
     const all = validate.flatMap((n) => scripts(resolved(n)));
     expect(all).toEqual(
-      expect.arrayContaining(["npm ci --no-audit --no-fund", "npm test", "bash .ci/cdktn-check", "npm run check:gitops", "npm run -s pipeline > environments.gitlab-ci.yml"]),
+      expect.arrayContaining([
+        "npm ci --no-audit --no-fund",
+        "npm test",
+        "bash .ci/cdktn-check",
+        "npm run check:gitops",
+        "npm run -s pipeline > environments.gitlab-ci.yml",
+      ]),
     );
     expect(resolved("environments").artifacts.paths).toEqual(["environments.gitlab-ci.yml"]);
   });
@@ -65,8 +78,13 @@ describe(".gitlab-ci.yml", () => {
 describe("the generated environment pipeline (scripts/environment-pipeline.ts)", () => {
   test("every pipeline: synth of every environment in config/environments/, and nothing else on other branches", () => {
     const child = childOf(OTHER_BRANCH);
-    expect(Object.keys(child).sort()).toEqual(knownEnvironments().map((e) => `synth:${e}`).sort());
-    for (const e of knownEnvironments()) expect(child[`synth:${e}`]).toMatchObject({ variables: { GITOPS_ENV: e }, script: ["npx cdktf synth"] });
+    expect(Object.keys(child).sort()).toEqual(
+      knownEnvironments()
+        .map((e) => `synth:${e}`)
+        .sort(),
+    );
+    for (const e of knownEnvironments())
+      expect(child[`synth:${e}`]).toMatchObject({ variables: { GITOPS_ENV: e }, script: ["npx cdktf synth"] });
   });
 
   test("merge requests: cdktf diff of core then bootstrap per environment, kept as an artifact; no deploy", () => {
@@ -74,7 +92,11 @@ describe("the generated environment pipeline (scripts/environment-pipeline.ts)",
     expect(Object.keys(child).filter((n) => n.startsWith("deploy:"))).toEqual([]);
     for (const e of knownEnvironments()) {
       const plan = child[`plan:${e}`];
-      expect(plan).toMatchObject({ stage: "plan", environment: { name: e, action: "prepare" }, variables: { GITOPS_ENV: e } });
+      expect(plan).toMatchObject({
+        stage: "plan",
+        environment: { name: e, action: "prepare" },
+        variables: { GITOPS_ENV: e },
+      });
       const script = plan.script.join("\n");
       expect(script.indexOf("cdktf diff core")).toBeGreaterThanOrEqual(0);
       expect(script.indexOf("cdktf diff core")).toBeLessThan(script.indexOf("cdktf diff bootstrap"));
@@ -87,7 +109,13 @@ describe("the generated environment pipeline (scripts/environment-pipeline.ts)",
     const child = childOf(DEFAULT_BRANCH);
     for (const { name } of configuredEnvironments()) {
       const job = child[`deploy:${name}`];
-      expect(job).toMatchObject({ stage: "deploy", when: "manual", interruptible: false, resource_group: name, environment: { name } });
+      expect(job).toMatchObject({
+        stage: "deploy",
+        when: "manual",
+        interruptible: false,
+        resource_group: name,
+        environment: { name },
+      });
       expect(job.script).toEqual(["npx cdktf deploy core --auto-approve", "npx cdktf deploy bootstrap --auto-approve"]);
       // Environments are isolated: no deploy waits for another's (prod deploys alone).
       expect(job.needs).toEqual([`synth:${name}`]);
@@ -99,35 +127,53 @@ describe("the generated environment pipeline (scripts/environment-pipeline.ts)",
     try {
       mkdirSync(path.join(dir, "environments"));
       copyFileSync(path.join(CONFIG_DIR, "defaults.yaml"), path.join(dir, "defaults.yaml"));
-      for (const f of readdirSync(path.join(CONFIG_DIR, "environments"))) copyFileSync(path.join(CONFIG_DIR, "environments", f), path.join(dir, "environments", f));
+      for (const f of readdirSync(path.join(CONFIG_DIR, "environments")))
+        copyFileSync(path.join(CONFIG_DIR, "environments", f), path.join(dir, "environments", f));
       const prod = readFileSync(path.join(CONFIG_DIR, "environments", "prod.yaml"), "utf8");
-      writeFileSync(path.join(dir, "environments", "staging.yaml"), prod.replace(/prod/g, "staging").replace(/10\.1\./g, "10.2."));
+      writeFileSync(
+        path.join(dir, "environments", "staging.yaml"),
+        prod.replace(/prod/g, "staging").replace(/10\.1\./g, "10.2."),
+      );
 
       const envs = configuredEnvironments(dir);
       expect(envs.map((e) => e.name)).toContain("staging");
       const child = childJobs(environmentPipeline(ci, envs, DEFAULT_BRANCH));
       expect(child["synth:staging"].variables).toEqual({ GITOPS_ENV: "staging" });
       expect(child["deploy:staging"]).toMatchObject({ environment: { name: "staging" }, needs: ["synth:staging"] });
-      expect(childJobs(environmentPipeline(ci, envs, MERGE_REQUEST))["plan:staging"].environment).toEqual({ name: "staging", action: "prepare" });
+      expect(childJobs(environmentPipeline(ci, envs, MERGE_REQUEST))["plan:staging"].environment).toEqual({
+        name: "staging",
+        action: "prepare",
+      });
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
   });
 
   test("the child declares the parent's variables and defaults itself, and its jobs exist in its stages", () => {
-    const child = environmentPipeline(ci, configuredEnvironments(), { ...DEFAULT_BRANCH, source: "merge_request_event" });
+    const child = environmentPipeline(ci, configuredEnvironments(), {
+      ...DEFAULT_BRANCH,
+      source: "merge_request_event",
+    });
     expect(child.variables).toEqual(ci.variables);
     expect(child.default).toEqual(ci.default);
     for (const job of Object.values(childJobs(child))) expect(child.stages).toContain(job.stage);
   });
 
   test("no job, parent or child, echoes a secret or traces its shell", () => {
-    const secret = /\$\{?(GITLAB_TOKEN|AWS_SECRET_ACCESS_KEY|AWS_ACCESS_KEY_ID|AWS_SESSION_TOKEN|CI_JOB_TOKEN|TF_HTTP_PASSWORD)\b/;
+    const secret =
+      /\$\{?(GITLAB_TOKEN|AWS_SECRET_ACCESS_KEY|AWS_ACCESS_KEY_ID|AWS_SESSION_TOKEN|CI_JOB_TOKEN|TF_HTTP_PASSWORD)\b/;
     const child = { ...childOf(MERGE_REQUEST), ...childOf(DEFAULT_BRANCH) };
-    const all: [string, Json][] = [...Object.keys(jobs).map((n) => [n, resolved(n)] as [string, Json]), ...Object.entries(child)];
+    const all: [string, Json][] = [
+      ...Object.keys(jobs).map((n) => [n, resolved(n)] as [string, Json]),
+      ...Object.entries(child),
+    ];
     for (const [name, job] of all) {
       for (const line of scripts(job)) {
-        expect({ job: name, line, echoes: /\b(echo|printf|cat)\b/.test(line) && secret.test(line) }).toEqual({ job: name, line, echoes: false });
+        expect({ job: name, line, echoes: /\b(echo|printf|cat)\b/.test(line) && secret.test(line) }).toEqual({
+          job: name,
+          line,
+          echoes: false,
+        });
         expect(line).not.toMatch(/set -[a-z]*x|--debug/);
       }
     }

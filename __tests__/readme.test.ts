@@ -16,7 +16,17 @@ const pkg = JSON.parse(read("package.json"));
 function table(heading: string): Record<string, string[]> {
   const section = readme.split(`## ${heading}\n`)[1].split("\n## ")[0];
   const rows = section.split("\n").filter((l) => l.startsWith("| ") && !l.startsWith("|---"));
-  return Object.fromEntries(rows.slice(1).map((l) => l.split("|").slice(1, -1).map((c) => c.trim())).map(([k, ...v]) => [k, v]));
+  return Object.fromEntries(
+    rows
+      .slice(1)
+      .map((l) =>
+        l
+          .split("|")
+          .slice(1, -1)
+          .map((c) => c.trim()),
+      )
+      .map(([k, ...v]) => [k, v]),
+  );
 }
 const versions = table("Versions");
 const tested = (row: string) => versions[row][1].split(" ")[0];
@@ -25,7 +35,9 @@ describe("README", () => {
   test("versions table: Node as in engines, .ci/run and the pipeline image", () => {
     expect(versions["Node.js"][0]).toBe(pkg.engines.node);
     expect(read(".ci/run")).toContain(`NODE_LTS=${tested("Node.js")}`);
-    expect(parse(read(".gitlab-ci.yml")).default.image).toMatch(new RegExp(`^node:${tested("Node.js").split(".")[0]}-`));
+    expect(parse(read(".gitlab-ci.yml")).default.image).toMatch(
+      new RegExp(`^node:${tested("Node.js").split(".")[0]}-`),
+    );
   });
 
   test("versions table: Terraform as the stacks require it and the pipeline installs it", () => {
@@ -46,8 +58,14 @@ describe("README", () => {
     const required: Record<string, string> = {};
     for (const name of ENVIRONMENTS) {
       const env = environment(name);
-      for (const json of [synth((app) => new CoreStack(app, "core", env)), synth((app) => new BootstrapStack(app, "bootstrap", env))]) {
-        for (const p of Object.values(JSON.parse(json).terraform.required_providers) as { source: string; version: string }[]) {
+      for (const json of [
+        synth((app) => new CoreStack(app, "core", env)),
+        synth((app) => new BootstrapStack(app, "bootstrap", env)),
+      ]) {
+        for (const p of Object.values(JSON.parse(json).terraform.required_providers) as {
+          source: string;
+          version: string;
+        }[]) {
           required[p.source.replace(/^registry\.terraform\.io\//, "")] = p.version;
         }
       }
@@ -61,7 +79,8 @@ describe("README", () => {
     const section = readme.split("## Leaving CDKTF\n")[1].split("\n## ")[0];
     const files = [...section.matchAll(/`((?:__tests__|constructs|scripts|\.ci)\/[^`]+)`/g)].map((m) => m[1]);
     expect(files.length).toBeGreaterThan(3);
-    for (const file of files) expect({ file, exists: existsSync(path.join(ROOT, file)) }).toEqual({ file, exists: true });
+    for (const file of files)
+      expect({ file, exists: existsSync(path.join(ROOT, file)) }).toEqual({ file, exists: true });
     expect(pkg.scripts["export:hcl"]).toMatch(/scripts\/export-hcl\.ts/);
   });
 });

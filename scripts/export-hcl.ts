@@ -15,9 +15,15 @@ import * as path from "path";
 export function exportHcl(outdir: string, env: NodeJS.ProcessEnv = process.env): string[] {
   const project = path.join(__dirname, "..");
   // `cdktf`, or `cdktn` where cdktf is an npm alias of CDK Terrain (.ci/cdktn-check).
-  const cdktf = ["cdktf", "cdktn"].map((bin) => path.join(project, "node_modules", ".bin", bin)).find((bin) => existsSync(bin))!;
+  const cdktf = ["cdktf", "cdktn"]
+    .map((bin) => path.join(project, "node_modules", ".bin", bin))
+    .find((bin) => existsSync(bin))!;
   const childEnv = { ...env, CHECKPOINT_DISABLE: "1", CI: "1" };
-  const synth = spawnSync(cdktf, ["synth", "--hcl", "--output", outdir], { cwd: project, env: childEnv, encoding: "utf8" });
+  const synth = spawnSync(cdktf, ["synth", "--hcl", "--output", outdir], {
+    cwd: project,
+    env: childEnv,
+    encoding: "utf8",
+  });
   if (synth.status !== 0) throw new Error(`cdktf synth --hcl failed:\n${synth.stderr}${synth.stdout}`);
   const stacksDir = path.join(outdir, "stacks");
   const stacks = readdirSync(stacksDir).filter((s) => existsSync(path.join(stacksDir, s, "cdk.tf")));
@@ -32,7 +38,8 @@ export function exportHcl(outdir: string, env: NodeJS.ProcessEnv = process.env):
  */
 export function formatHcl(dir: string, env: NodeJS.ProcessEnv = process.env): void {
   const fmt = spawnSync("terraform", ["fmt", "-recursive", "-list=false", "-no-color", dir], { env, encoding: "utf8" });
-  if (fmt.error) throw new Error(`terraform fmt could not run (${fmt.error.message}); the HCL in ${dir} is unformatted`);
+  if (fmt.error)
+    throw new Error(`terraform fmt could not run (${fmt.error.message}); the HCL in ${dir} is unformatted`);
   if (fmt.status !== 0) throw new Error(`terraform fmt rejected the HCL:\n${fmt.stderr}`);
 }
 

@@ -30,12 +30,17 @@ function main(): number {
   const outdir = mkdtempSync(path.join(tmpdir(), "lock-synth-"));
   const env = { ...process.env, CHECKPOINT_DISABLE: "1", CI: "1" };
   try {
-    const synth = spawnSync(path.join(project, "node_modules", ".bin", "cdktf"), ["synth", "--output", outdir], { cwd: project, env, encoding: "utf8" });
+    const synth = spawnSync(path.join(project, "node_modules", ".bin", "cdktf"), ["synth", "--output", outdir], {
+      cwd: project,
+      env,
+      encoding: "utf8",
+    });
     if (synth.status !== 0) throw new Error(`cdktf synth failed:\n${synth.stderr}${synth.stdout}`);
     let failed = 0;
     for (const stack of STACKS) {
       const dir = path.join(outdir, "stacks", stack);
-      const required = JSON.parse(readFileSync(path.join(dir, "cdk.tf.json"), "utf8")).terraform.required_providers as Record<string, { source: string }>;
+      const required = JSON.parse(readFileSync(path.join(dir, "cdk.tf.json"), "utf8")).terraform
+        .required_providers as Record<string, { source: string }>;
       const sources = Object.values(required).map((p) => p.source);
       const args = ["providers", "lock", "-no-color"];
       if (mirror.dir) {

@@ -23,7 +23,8 @@ export function findProviderMirror(env: NodeJS.ProcessEnv = process.env): { dir?
       : { reason: `${MIRROR_VARIABLE}=${fromEnv} holds no ${PROVIDER_DIR}` };
   }
   const cliConfig = env.TF_CLI_CONFIG_FILE;
-  const configured = cliConfig && existsSync(cliConfig) ? /path\s*=\s*"([^"]+)"/.exec(readFileSync(cliConfig, "utf8"))?.[1] : undefined;
+  const configured =
+    cliConfig && existsSync(cliConfig) ? /path\s*=\s*"([^"]+)"/.exec(readFileSync(cliConfig, "utf8"))?.[1] : undefined;
   // Terraform's own implied mirror locations, then a shallow search of the machine.
   const candidates = [
     configured,
@@ -36,8 +37,29 @@ export function findProviderMirror(env: NodeJS.ProcessEnv = process.env): { dir?
   if (known) return { dir: known };
   const found = spawnSync(
     "find",
-    ["/", "-maxdepth", "6", "(", "-path", "/proc", "-o", "-path", "/sys", "-o", "-name", "node_modules", ")", "-prune", "-o",
-      "-type", "d", "-path", `*/${PROVIDER_DIR}`, "-print", "-quit"],
+    [
+      "/",
+      "-maxdepth",
+      "6",
+      "(",
+      "-path",
+      "/proc",
+      "-o",
+      "-path",
+      "/sys",
+      "-o",
+      "-name",
+      "node_modules",
+      ")",
+      "-prune",
+      "-o",
+      "-type",
+      "d",
+      "-path",
+      `*/${PROVIDER_DIR}`,
+      "-print",
+      "-quit",
+    ],
     { encoding: "utf8", timeout: 20_000 },
   ).stdout?.trim();
   if (found) return { dir: path.dirname(path.dirname(path.dirname(found))) };
@@ -134,13 +156,20 @@ export async function planConfiguration(
         : "",
     );
     const env: NodeJS.ProcessEnv = { PATH: process.env.PATH, HOME: process.env.HOME, TMPDIR: process.env.TMPDIR };
-    Object.assign(env, { TF_CLI_CONFIG_FILE: cliConfig, TF_IN_AUTOMATION: "1", TF_INPUT: "0", CHECKPOINT_DISABLE: "1" });
+    Object.assign(env, {
+      TF_CLI_CONFIG_FILE: cliConfig,
+      TF_IN_AUTOMATION: "1",
+      TF_INPUT: "0",
+      CHECKPOINT_DISABLE: "1",
+    });
     const tf = (...args: string[]) => run("terraform", args, work, env);
 
     await tf("init", "-input=false", "-no-color");
-    const validation = (options.validate ?? true
-      ? JSON.parse(await tf("validate", "-json", "-no-color"))
-      : { valid: true, diagnostics: [] }) as {
+    const validation = (
+      (options.validate ?? true)
+        ? JSON.parse(await tf("validate", "-json", "-no-color"))
+        : { valid: true, diagnostics: [] }
+    ) as {
       valid: boolean;
       diagnostics: { severity: string; summary: string; detail?: string }[];
     };

@@ -13,7 +13,9 @@ async function main(): Promise<number> {
   const tf = terraformVersion();
   const source = findProviderSource();
   if (!tf.version || source.reason) {
-    process.stderr.write(`preview needs Terraform and the aws provider (a mirror or the registry): ${tf.reason ?? source.reason}\n`);
+    process.stderr.write(
+      `preview needs Terraform and the aws provider (a mirror or the registry): ${tf.reason ?? source.reason}\n`,
+    );
     return 2;
   }
   const outdir = mkdtempSync(path.join(tmpdir(), "preview-synth-"));
@@ -52,7 +54,9 @@ main().then(
     process.exitCode = code;
   },
   (error: unknown) => {
-    process.stderr.write(`${error instanceof ConfigError ? "Invalid configuration:\n" : ""}${(error as Error).message}\n`);
+    process.stderr.write(
+      `${error instanceof ConfigError ? "Invalid configuration:\n" : ""}${(error as Error).message}\n`,
+    );
     process.exitCode = 1;
   },
 );

@@ -15,7 +15,13 @@ import { BranchProtection } from "../constructs/bootstrap/branch-protection";
 import { CLUSTER_VARS_NAME, ClusterVars } from "../constructs/bootstrap/cluster-vars";
 import { CommitStatus } from "../constructs/bootstrap/commit-status";
 import { DeployKey } from "../constructs/bootstrap/deploy-key";
-import { APPS_RECONCILER, CLUSTER_AUTOSCALER, FLUX_NAMESPACE, FLUX_SOURCE_NAME, IMAGE_AUTOMATION_COMPONENTS } from "../constructs/flux/api";
+import {
+  APPS_RECONCILER,
+  CLUSTER_AUTOSCALER,
+  FLUX_NAMESPACE,
+  FLUX_SOURCE_NAME,
+  IMAGE_AUTOMATION_COMPONENTS,
+} from "../constructs/flux/api";
 import { FluxBootstrapGit } from "../constructs/flux/bootstrap-git";
 import { FluxProvider } from "../constructs/flux/provider";
 import { Feature, GitopsFiles } from "../constructs/bootstrap/gitops-files";
@@ -68,7 +74,10 @@ export class BootstrapStack extends TerraformStack {
     const { id: projectId, defaultBranch } = this.gitlabProject(env);
     // Terraform owns Flux's namespace and the Secret Flux clones with, so a rotated key reaches
     // the cluster (the provider never rewrites a Secret it created). Flux labels the namespace.
-    const fluxNamespace = new ManagedNamespaces(this, "flux-namespace", { names: [FLUX_NAMESPACE], labelsOwnedElsewhere: true });
+    const fluxNamespace = new ManagedNamespaces(this, "flux-namespace", {
+      names: [FLUX_NAMESPACE],
+      labelsOwnedElsewhere: true,
+    });
     const key = new DeployKey(this, "flux-deploy-key", {
       project: projectId,
       title: `Flux (${env.name}/${env.cluster.name})`,
@@ -137,7 +146,12 @@ export class BootstrapStack extends TerraformStack {
       dependsOn: [flux],
     });
 
-    const handoff: ITerraformDependable[] = [...namespaces.namespaces, ...reconciler.all, vars.configMap, autoscalerValues.configMap];
+    const handoff: ITerraformDependable[] = [
+      ...namespaces.namespaces,
+      ...reconciler.all,
+      vars.configMap,
+      autoscalerValues.configMap,
+    ];
     const { webhook, commitStatus } = env.gitops;
     if (webhook.enabled) {
       new RandomProvider(this, "random", {});
@@ -153,7 +167,8 @@ export class BootstrapStack extends TerraformStack {
       new TerraformOutput(this, "webhook_path", {
         value: receiver.hookPath,
         sensitive: true,
-        description: "Compare with: kubectl -n flux-system get receiver gitlab-receiver -o jsonpath='{.status.webhookPath}'",
+        description:
+          "Compare with: kubectl -n flux-system get receiver gitlab-receiver -o jsonpath='{.status.webhookPath}'",
       });
     }
     if (commitStatus.enabled) {
@@ -183,7 +198,10 @@ export class BootstrapStack extends TerraformStack {
       dependsOn: handoff,
     });
 
-    new TerraformOutput(this, "gitops_repository_url", { value: gitSshUrl(env), description: "Repository Flux syncs from" });
+    new TerraformOutput(this, "gitops_repository_url", {
+      value: gitSshUrl(env),
+      description: "Repository Flux syncs from",
+    });
     new TerraformOutput(this, "flux_sync_path", { value: syncPath(env), description: "Flux's path in it" });
     new TerraformOutput(this, "cluster_vars", {
       value: `${FLUX_NAMESPACE}/${CLUSTER_VARS_NAME}`,

@@ -44,7 +44,9 @@ export class CoreStack extends TerraformStack {
       region: env.region,
       // Tags are the one free-form text here; the schema refuses template syntax in them, and
       // terraformLiteral makes sure none could ever be evaluated.
-      defaultTags: [{ tags: terraformLiteralMap({ ...env.tags, "gitops-environment": env.name, "eks-cluster": env.cluster.name }) }],
+      defaultTags: [
+        { tags: terraformLiteralMap({ ...env.tags, "gitops-environment": env.name, "eks-cluster": env.cluster.name }) },
+      ],
     });
     const partition = new DataAwsPartition(this, "partition").partition;
     const name = env.cluster.name;
@@ -115,9 +117,15 @@ export class CoreStack extends TerraformStack {
       },
       region: { value: env.region, description: "AWS region" },
       vpcId: { value: network.vpc.id, description: "VPC id" },
-      ecrRepositoryUrl: { value: registry.repository.repositoryUrl, description: "ECR repository URL (push images here)" },
+      ecrRepositoryUrl: {
+        value: registry.repository.repositoryUrl,
+        description: "ECR repository URL (push images here)",
+      },
       ecrRepositoryArn: { value: registry.repository.arn, description: "ECR repository ARN" },
-      configureKubectl: { value: kubeconfigCommand(clusterName, env.region), description: "Point kubectl at the cluster" },
+      configureKubectl: {
+        value: kubeconfigCommand(clusterName, env.region),
+        description: "Point kubectl at the cluster",
+      },
       imageReflectorRoleArn: { value: reflector.role.arn, description: "IAM role Flux reads ECR tags with" },
       clusterAutoscalerRoleArn: { value: autoscaler.role.arn, description: "IAM role of the cluster autoscaler" },
     };

@@ -37,7 +37,10 @@ export function pinTerraform(stack: TerraformStack): void {
   if (!App.of(stack).hclOutput) stack.addOverride("terraform.required_version", TERRAFORM.requiredVersion);
   for (const node of stack.node.findAll()) {
     if (!(node instanceof TerraformProvider) || !node.terraformProviderSource) continue;
-    stack.addOverride(`terraform.required_providers.${node.terraformResourceType}.source`, qualifiedSource(node.terraformProviderSource));
+    stack.addOverride(
+      `terraform.required_providers.${node.terraformResourceType}.source`,
+      qualifiedSource(node.terraformProviderSource),
+    );
   }
 }
 
@@ -60,7 +63,10 @@ export function finishSynth(app: App, projectDir: string, stacks: StackId[]): vo
     const lock = lockFilePath(projectDir, stack);
     if (existsSync(lock)) copyFileSync(lock, path.join(target, ".terraform.lock.hcl"));
     if (app.hclOutput) {
-      writeFileSync(path.join(target, "versions.tf"), `terraform {\n  required_version = "${TERRAFORM.requiredVersion}"\n}\n`);
+      writeFileSync(
+        path.join(target, "versions.tf"),
+        `terraform {\n  required_version = "${TERRAFORM.requiredVersion}"\n}\n`,
+      );
     }
   }
 }

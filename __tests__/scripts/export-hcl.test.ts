@@ -31,7 +31,9 @@ afterAll(() => rmSync(outdir, { recursive: true, force: true }));
 
 describe("npm run export:hcl (cdktf synth --hcl, then terraform fmt)", () => {
   withTerraform("every stack's HCL is in canonical style: terraform fmt -check passes", () => {
-    const check = spawnSync("terraform", ["fmt", "-check", "-recursive", "-no-color", path.join(outdir, "stacks")], { encoding: "utf8" });
+    const check = spawnSync("terraform", ["fmt", "-check", "-recursive", "-no-color", path.join(outdir, "stacks")], {
+      encoding: "utf8",
+    });
     expect({ status: check.status, files: check.stdout.trim() }).toEqual({ status: 0, files: "" });
   });
 
@@ -42,13 +44,19 @@ describe("npm run export:hcl (cdktf synth --hcl, then terraform fmt)", () => {
     expect(read("core", ".terraform.lock.hcl")).toBe(readFileSync(lockFilePath(PROJECT, "core"), "utf8"));
   });
 
-  withTerraform("bootstrap: the HCL holds the whole flux provider and flux_bootstrap_git, as the JSON does", async () => {
-    const hcl = await parse("cdk.tf", read("bootstrap", "cdk.tf"));
-    const json = JSON.parse(synth((app) => new BootstrapStack(app, "bootstrap", environment("dev"))));
-    const { "//": _metadata, ...bootstrapGit } = Object.values(json.resource.flux_bootstrap_git)[0] as Json;
-    expect(hcl.provider.flux).toEqual(json.provider.flux);
-    expect(Object.values(hcl.resource.flux_bootstrap_git)).toEqual([[bootstrapGit]]);
-    expect(hcl.provider.flux[0]).toMatchObject({ kubernetes: { exec: { command: "aws" } }, git: { ssh: { username: "git" } } });
-    expect(bootstrapGit).toMatchObject({ path: "clusters/flux-dev", embedded_manifests: true });
-  });
+  withTerraform(
+    "bootstrap: the HCL holds the whole flux provider and flux_bootstrap_git, as the JSON does",
+    async () => {
+      const hcl = await parse("cdk.tf", read("bootstrap", "cdk.tf"));
+      const json = JSON.parse(synth((app) => new BootstrapStack(app, "bootstrap", environment("dev"))));
+      const { "//": _metadata, ...bootstrapGit } = Object.values(json.resource.flux_bootstrap_git)[0] as Json;
+      expect(hcl.provider.flux).toEqual(json.provider.flux);
+      expect(Object.values(hcl.resource.flux_bootstrap_git)).toEqual([[bootstrapGit]]);
+      expect(hcl.provider.flux[0]).toMatchObject({
+        kubernetes: { exec: { command: "aws" } },
+        git: { ssh: { username: "git" } },
+      });
+      expect(bootstrapGit).toMatchObject({ path: "clusters/flux-dev", embedded_manifests: true });
+    },
+  );
 });

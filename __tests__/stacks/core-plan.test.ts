@@ -34,7 +34,11 @@ function synthHclFiles(env: ReturnType<typeof environment>): Record<string, stri
     const dir = path.join(outdir, "stacks", "core");
     formatHcl(dir);
     const read = (file: string) => readFileSync(path.join(dir, file), "utf8");
-    return { "cdk.tf": read("cdk.tf"), "versions.tf": read("versions.tf"), ".terraform.lock.hcl": read(".terraform.lock.hcl") };
+    return {
+      "cdk.tf": read("cdk.tf"),
+      "versions.tf": read("versions.tf"),
+      ".terraform.lock.hcl": read(".terraform.lock.hcl"),
+    };
   } finally {
     delete process.env.SYNTH_HCL_OUTPUT;
     rmSync(outdir, { recursive: true, force: true });
@@ -47,10 +51,16 @@ describe("core stack, planned by the real Terraform", () => {
       ? `init, validate and plan (skipped: ${reason})`
       : "JSON and HCL: init (committed lock file), validate, plan -refresh=false: the same resources and values",
     async () => {
-      const env = environment("dev", { network: { natGateways: "one-per-az" }, cluster: { adminPrincipalArns: ["arn:aws:iam::123456789012:role/admin"] } });
+      const env = environment("dev", {
+        network: { natGateways: "one-per-az" },
+        cluster: { adminPrincipalArns: ["arn:aws:iam::123456789012:role/admin"] },
+      });
       const lock = readFileSync(lockFilePath(PROJECT, "core"), "utf8");
       const [plan, fromHcl] = await Promise.all([
-        planConfiguration({ "cdk.tf.json": synth((app) => new CoreStack(app, "core", env)), ".terraform.lock.hcl": lock }, source),
+        planConfiguration(
+          { "cdk.tf.json": synth((app) => new CoreStack(app, "core", env)), ".terraform.lock.hcl": lock },
+          source,
+        ),
         planConfiguration(synthHclFiles(env), source),
       ]);
 
@@ -88,7 +98,9 @@ describe("core stack, planned by the real Terraform", () => {
         expect({ address, values: fromHcl.plannedValues[address] }).toEqual({ address, values });
       }
       // The default security group keeps `ingress = []` and `egress = []`: empty, not unmanaged.
-      const group = Object.entries(fromHcl.plannedValues).find(([a]) => a.startsWith("aws_default_security_group."))![1] as Json;
+      const group = Object.entries(fromHcl.plannedValues).find(([a]) =>
+        a.startsWith("aws_default_security_group."),
+      )![1] as Json;
       expect({ ingress: group.ingress, egress: group.egress }).toEqual({ ingress: [], egress: [] });
     },
     180_000,

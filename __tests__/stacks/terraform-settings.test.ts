@@ -18,10 +18,16 @@ describe("Terraform settings of every stack", () => {
     (envName, _id, build) => {
       const json = JSON.parse(synth((app) => build(app, environment(envName))));
       expect(json.terraform.required_version).toBe(TERRAFORM.requiredVersion);
-      const providers = Object.entries(json.terraform.required_providers) as [string, { source: string; version: string }][];
+      const providers = Object.entries(json.terraform.required_providers) as [
+        string,
+        { source: string; version: string },
+      ][];
       expect(providers.length).toBeGreaterThan(0);
       for (const [name, { source, version }] of providers) {
-        expect({ name, source }).toEqual({ name, source: expect.stringMatching(new RegExp(`^registry\\.terraform\\.io/[a-z0-9-]+/${name}$`)) });
+        expect({ name, source }).toEqual({
+          name,
+          source: expect.stringMatching(new RegExp(`^registry\\.terraform\\.io/[a-z0-9-]+/${name}$`)),
+        });
         expect({ name, version }).toEqual({ name, version: expect.stringMatching(/^\d+\.\d+\.\d+$/) });
       }
     },

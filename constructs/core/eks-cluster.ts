@@ -124,7 +124,11 @@ export class EksCluster extends Construct {
     const seen = new Set<string>();
     for (const principalArn of props.adminPrincipalArns) {
       // Ids come from the ARN, not the list position, so removing one admin leaves the others be.
-      const entryId = `admin-${principalArn.split(":").pop()!.replace(/[^A-Za-z0-9-]+/g, "-").toLowerCase()}`;
+      const entryId = `admin-${principalArn
+        .split(":")
+        .pop()!
+        .replace(/[^A-Za-z0-9-]+/g, "-")
+        .toLowerCase()}`;
       if (seen.has(entryId)) throw new Error(`two admin principals map to the same id ${entryId}: ${principalArn}`);
       seen.add(entryId);
       const entry = new EksAccessEntry(this, entryId, {
@@ -153,25 +157,25 @@ export class EksCluster extends Construct {
     const arnPrefix = `arn:${props.partition}`;
     const logGroupArn = `${arnPrefix}:logs:${props.region}:${account}:log-group:/aws/eks/${props.name}/cluster`;
     return policyDocument([
-        {
-          Sid: "AccountAdministration",
-          Effect: "Allow",
-          Principal: { AWS: `${arnPrefix}:iam::${account}:root` },
-          Action: "kms:*",
-          Resource: "*",
-        },
-        {
-          Sid: "ControlPlaneLogs",
-          Effect: "Allow",
-          Principal: { Service: `logs.${props.region}.amazonaws.com` },
-          Action: ["kms:Encrypt*", "kms:Decrypt*", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:Describe*"],
-          Resource: "*",
-          Condition: {
-            ArnEquals: {
-              "kms:EncryptionContext:aws:logs:arn": logGroupArn,
-            },
+      {
+        Sid: "AccountAdministration",
+        Effect: "Allow",
+        Principal: { AWS: `${arnPrefix}:iam::${account}:root` },
+        Action: "kms:*",
+        Resource: "*",
+      },
+      {
+        Sid: "ControlPlaneLogs",
+        Effect: "Allow",
+        Principal: { Service: `logs.${props.region}.amazonaws.com` },
+        Action: ["kms:Encrypt*", "kms:Decrypt*", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:Describe*"],
+        Resource: "*",
+        Condition: {
+          ArnEquals: {
+            "kms:EncryptionContext:aws:logs:arn": logGroupArn,
           },
         },
+      },
     ]);
   }
 }

@@ -41,10 +41,13 @@ export class Network extends Construct {
   constructor(scope: Construct, id: string, props: NetworkProps) {
     super(scope, id);
     const zones = props.availabilityZones;
-    if (zones.length < 2) throw new Error(`Network: EKS needs subnets in at least 2 availability zones (got ${zones.length})`);
+    if (zones.length < 2)
+      throw new Error(`Network: EKS needs subnets in at least 2 availability zones (got ${zones.length})`);
     for (const key of ["privateSubnets", "publicSubnets"] as const) {
       if (props[key].length !== zones.length) {
-        throw new Error(`Network: ${key} needs one CIDR per availability zone (${zones.length}), got ${props[key].length}`);
+        throw new Error(
+          `Network: ${key} needs one CIDR per availability zone (${zones.length}), got ${props[key].length}`,
+        );
       }
     }
     this.natGatewayCount = (props.natGateways ?? "single") === "single" ? 1 : zones.length;

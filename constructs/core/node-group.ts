@@ -7,7 +7,11 @@ import { Construct } from "constructs";
 import { serviceTrustPolicy } from "./policy-document";
 
 /** The policies every EKS worker needs: join the cluster, run the VPC CNI, pull from ECR. */
-export const NODE_POLICIES = ["AmazonEKSWorkerNodePolicy", "AmazonEKS_CNI_Policy", "AmazonEC2ContainerRegistryReadOnly"];
+export const NODE_POLICIES = [
+  "AmazonEKSWorkerNodePolicy",
+  "AmazonEKS_CNI_Policy",
+  "AmazonEC2ContainerRegistryReadOnly",
+];
 
 /** Amazon Linux 2023: EKS publishes no Amazon Linux 2 AMIs for Kubernetes 1.33 and newer. */
 export const AMI_TYPE = "AL2023_x86_64_STANDARD";

@@ -43,7 +43,8 @@ export class PodIdentityRole extends Construct {
     super(scope, id);
     const dns1123 = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
     for (const key of ["namespace", "serviceAccount"] as const) {
-      if (!dns1123.test(props[key])) throw new Error(`PodIdentityRole: ${key} must be a Kubernetes name (got "${props[key]}")`);
+      if (!dns1123.test(props[key]))
+        throw new Error(`PodIdentityRole: ${key} must be a Kubernetes name (got "${props[key]}")`);
     }
     this.role = new IamRole(this, "role", {
       name: props.roleName,

@@ -28,7 +28,10 @@ interface HclAttribute {
 }
 
 /** The JSON attributes of `value`: Terraform names, unset properties left out. */
-export function toJson<T extends object>(table: AttributeTable<T>, value: T | undefined): Record<string, unknown> | undefined {
+export function toJson<T extends object>(
+  table: AttributeTable<T>,
+  value: T | undefined,
+): Record<string, unknown> | undefined {
   if (value === undefined) return undefined;
   const out: Record<string, unknown> = {};
   for (const [key, [name, kind]] of entries(table)) {
@@ -57,7 +60,12 @@ function hclAttribute(kind: AttributeKind, v: unknown): HclAttribute {
     case "bool":
       return { value: v, isBlock: false, type: "simple", storageClassType: "boolean" };
     case "stringList":
-      return { value: Array.isArray(v) ? v.map(hclLiteral) : v, isBlock: false, type: "list", storageClassType: "stringList" };
+      return {
+        value: Array.isArray(v) ? v.map(hclLiteral) : v,
+        isBlock: false,
+        type: "list",
+        storageClassType: "stringList",
+      };
     case "stringMap":
       return { value: keepKeys(v), isBlock: false, type: "map", storageClassType: "stringMap" };
     default:
@@ -87,7 +95,8 @@ function nestedHcl(table: NestedTable, value: object): Record<string, unknown> {
  * that keeps their value; strings holding Terraform references are left as they are.
  */
 function hclLiteral(v: unknown): unknown {
-  if (typeof v !== "string" || Tokenization.isResolvable(v) || Tokenization.reverseString(v).tokens.length > 0) return v;
+  if (typeof v !== "string" || Tokenization.isResolvable(v) || Tokenization.reverseString(v).tokens.length > 0)
+    return v;
   if (v.includes("${") || v.includes("%{")) return v;
   return v
     .replace(/\\/g, "\\\\")

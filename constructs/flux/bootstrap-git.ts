@@ -4,7 +4,12 @@ import { AttributeTable, toHcl, toJson } from "./attributes";
 import { FLUX_PROVIDER } from "./provider";
 
 /** Controllers `components` may list; source and kustomize are mandatory. */
-export const FLUX_COMPONENTS = ["source-controller", "kustomize-controller", "helm-controller", "notification-controller"];
+export const FLUX_COMPONENTS = [
+  "source-controller",
+  "kustomize-controller",
+  "helm-controller",
+  "notification-controller",
+];
 /** Controllers `components_extra` may list (at most these three). */
 export const FLUX_EXTRA_COMPONENTS = ["image-reflector-controller", "image-automation-controller", "source-watcher"];
 
@@ -164,7 +169,8 @@ function validate(c: FluxBootstrapGitConfig): void {
   }
   if (c.componentsExtra) {
     const unknown = c.componentsExtra.filter((x) => !FLUX_EXTRA_COMPONENTS.includes(x));
-    if (unknown.length) fail(`unknown components_extra ${unknown.join(", ")}; allowed: ${FLUX_EXTRA_COMPONENTS.join(", ")}`);
+    if (unknown.length)
+      fail(`unknown components_extra ${unknown.join(", ")}; allowed: ${FLUX_EXTRA_COMPONENTS.join(", ")}`);
     const automation = c.componentsExtra.includes("image-automation-controller");
     if (automation && !c.componentsExtra.includes("image-reflector-controller")) {
       fail("image-automation-controller needs image-reflector-controller");

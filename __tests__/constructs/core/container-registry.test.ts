@@ -20,6 +20,8 @@ describe("ContainerRegistry", () => {
   });
 
   test.each([0, -1, 2.5])("invalid: keepImages %p", (keepImages) => {
-    expect(() => synthConstruct((s) => new ContainerRegistry(s, "ecr", { repositoryName: "app", keepImages }))).toThrow(/keepImages must be a whole number of at least 1/);
+    expect(() => synthConstruct((s) => new ContainerRegistry(s, "ecr", { repositoryName: "app", keepImages }))).toThrow(
+      /keepImages must be a whole number of at least 1/,
+    );
   });
 });

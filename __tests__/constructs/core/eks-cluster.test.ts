@@ -27,7 +27,10 @@ describe("EksCluster", () => {
       vpc_config: { endpoint_private_access: true, endpoint_public_access: false, subnet_ids: PROPS.subnetIds },
     });
     expect(cluster.vpc_config.public_access_cidrs).toBeUndefined();
-    expect(only(json, "aws_cloudwatch_log_group")).toMatchObject({ name: "/aws/eks/test-cluster/cluster", retention_in_days: 14 });
+    expect(only(json, "aws_cloudwatch_log_group")).toMatchObject({
+      name: "/aws/eks/test-cluster/cluster",
+      retention_in_days: 14,
+    });
   });
 
   test("defaults: a KMS key with rotation and a key policy built as jsonencode (it holds references)", () => {
@@ -39,15 +42,33 @@ describe("EksCluster", () => {
 
   test("admin principals get an access entry and the cluster-admin policy each", () => {
     const arns = ["arn:aws:iam::123456789012:role/a", "arn:aws:iam::123456789012:role/b"];
-    const json = synthConstruct((s) => new EksCluster(s, "eks", { ...PROPS, creatorAdmin: false, adminPrincipalArns: arns }));
-    expect(resources(json, "aws_eks_access_entry").map((e) => e.principal_arn).sort()).toEqual(arns);
+    const json = synthConstruct(
+      (s) => new EksCluster(s, "eks", { ...PROPS, creatorAdmin: false, adminPrincipalArns: arns }),
+    );
+    expect(
+      resources(json, "aws_eks_access_entry")
+        .map((e) => e.principal_arn)
+        .sort(),
+    ).toEqual(arns);
     expect(resources(json, "aws_eks_access_policy_association")).toHaveLength(2);
   });
 
   test.each<[string, Partial<EksClusterProps>, RegExp]>([
-    ["a public endpoint open to nobody named", { endpointPublicAccess: true, publicAccessCidrs: [] }, /publicAccessCidrs must name/],
-    ["no administrator at all", { creatorAdmin: false, adminPrincipalArns: [] }, /adminPrincipalArns needs at least one principal/],
-    ["two principals with one id", { adminPrincipalArns: ["arn:aws:iam::1:role/x", "arn:aws:iam::2:role/x"] }, /two admin principals map to the same id/],
+    [
+      "a public endpoint open to nobody named",
+      { endpointPublicAccess: true, publicAccessCidrs: [] },
+      /publicAccessCidrs must name/,
+    ],
+    [
+      "no administrator at all",
+      { creatorAdmin: false, adminPrincipalArns: [] },
+      /adminPrincipalArns needs at least one principal/,
+    ],
+    [
+      "two principals with one id",
+      { adminPrincipalArns: ["arn:aws:iam::1:role/x", "arn:aws:iam::2:role/x"] },
+      /two admin principals map to the same id/,
+    ],
   ])("invalid: %s", (_name, patch, message) => {
     expect(() => synthConstruct((s) => new EksCluster(s, "eks", { ...PROPS, ...patch }))).toThrow(message);
   });

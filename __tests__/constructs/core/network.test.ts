@@ -13,7 +13,11 @@ describe("Network", () => {
   test("minimal: a VPC, a subnet pair per zone, the default security group stripped", () => {
     const json = synthConstruct((s) => new Network(s, "network", PROPS));
     expect(only(json, "aws_vpc")).toMatchObject({ cidr_block: "10.9.0.0/16", enable_dns_hostnames: true });
-    expect(resources(json, "aws_subnet").map((s) => s.cidr_block).sort()).toEqual([...PROPS.privateSubnets, ...PROPS.publicSubnets].sort());
+    expect(
+      resources(json, "aws_subnet")
+        .map((s) => s.cidr_block)
+        .sort(),
+    ).toEqual([...PROPS.privateSubnets, ...PROPS.publicSubnets].sort());
     expect(only(json, "aws_default_security_group")).toMatchObject({ ingress: [], egress: [] });
   });
 
@@ -30,9 +34,21 @@ describe("Network", () => {
   });
 
   test.each<[string, Partial<NetworkProps>, RegExp]>([
-    ["one zone", { availabilityZones: ["eu-west-1a"], privateSubnets: ["10.9.1.0/24"], publicSubnets: ["10.9.101.0/24"] }, /at least 2 availability zones/],
-    ["a private subnet missing", { privateSubnets: ["10.9.1.0/24"] }, /privateSubnets needs one CIDR per availability zone \(2\), got 1/],
-    ["a public subnet too many", { publicSubnets: ["a", "b", "c"] }, /publicSubnets needs one CIDR per availability zone/],
+    [
+      "one zone",
+      { availabilityZones: ["eu-west-1a"], privateSubnets: ["10.9.1.0/24"], publicSubnets: ["10.9.101.0/24"] },
+      /at least 2 availability zones/,
+    ],
+    [
+      "a private subnet missing",
+      { privateSubnets: ["10.9.1.0/24"] },
+      /privateSubnets needs one CIDR per availability zone \(2\), got 1/,
+    ],
+    [
+      "a public subnet too many",
+      { publicSubnets: ["a", "b", "c"] },
+      /publicSubnets needs one CIDR per availability zone/,
+    ],
   ])("invalid: %s", (_name, patch, message) => {
     expect(() => synthConstruct((s) => new Network(s, "network", { ...PROPS, ...patch }))).toThrow(message);
   });

@@ -15,7 +15,10 @@ const PROPS: NodeGroupProps = {
 
 describe("NodeGroup", () => {
   test("minimal: AL2023 nodes with the sizes given, desired size left to the autoscaler", () => {
-    const group = only(synthConstruct((s) => new NodeGroup(s, "nodes", PROPS)), "aws_eks_node_group");
+    const group = only(
+      synthConstruct((s) => new NodeGroup(s, "nodes", PROPS)),
+      "aws_eks_node_group",
+    );
     expect(group).toMatchObject({
       ami_type: AMI_TYPE,
       capacity_type: "ON_DEMAND",
@@ -29,8 +32,16 @@ describe("NodeGroup", () => {
     const json = synthConstruct((s) => new NodeGroup(s, "nodes", PROPS));
     const template = only(json, "aws_launch_template");
     expect(template.metadata_options).toMatchObject({ http_tokens: "required", http_put_response_hop_limit: 2 });
-    expect(template.block_device_mappings[0].ebs).toMatchObject({ volume_size: 30, volume_type: "gp3", encrypted: "true" });
-    expect(resources(json, "aws_iam_role_policy_attachment").map((a) => a.policy_arn.split("/").pop()).sort()).toEqual([...NODE_POLICIES].sort());
+    expect(template.block_device_mappings[0].ebs).toMatchObject({
+      volume_size: 30,
+      volume_type: "gp3",
+      encrypted: "true",
+    });
+    expect(
+      resources(json, "aws_iam_role_policy_attachment")
+        .map((a) => a.policy_arn.split("/").pop())
+        .sort(),
+    ).toEqual([...NODE_POLICIES].sort());
   });
 
   test.each<[string, Partial<NodeGroupProps>, RegExp]>([

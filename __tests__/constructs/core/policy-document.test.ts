@@ -19,7 +19,9 @@ describe("policyDocument", () => {
   test("a document holding a Terraform reference becomes a jsonencode expression, never a string around ${...}", () => {
     const json = synthConstruct((s) => {
       const arn = Fn.element(Fn.split(":", "a:b"), 1);
-      new TerraformOutput(s, "policy", { value: policyDocument([{ Effect: "Allow", Action: "kms:Decrypt", Resource: arn }]) });
+      new TerraformOutput(s, "policy", {
+        value: policyDocument([{ Effect: "Allow", Action: "kms:Decrypt", Resource: arn }]),
+      });
     });
     const value: string = json.output.policy.value;
     expect(value).toMatch(/^\$\{jsonencode\(\{"Version" = "2012-10-17", "Statement" = \[\{/);

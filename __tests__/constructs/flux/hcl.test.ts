@@ -68,7 +68,8 @@ const BOOTSTRAP: FluxBootstrapGitConfig = {
   registryCredentials: "user:pass",
   tolerationKeys: ["CriticalAddonsOnly"],
   recurseSubmodules: false,
-  kustomizationOverride: "apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources: [gotk-components.yaml]\n",
+  kustomizationOverride:
+    "apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources: [gotk-components.yaml]\n",
   timeouts: { create: "20m", read: "5m", update: "20m", delete: "10m" },
 };
 
