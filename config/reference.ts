@@ -30,6 +30,8 @@ export const RULES: Record<string, string> = {
   "cluster.adminPrincipalArns":
     "distinct IAM role/user ARNs in the region's partition, given cluster-admin; ≥ 1 when `creatorAdmin` is false",
   "cluster.logRetentionDays": "a CloudWatch retention value (1, 3, 5, 7, 14, 30, 60, 90, ...)",
+  "network.flowLogRetentionDays":
+    "days the VPC flow logs (always on, KMS-encrypted) are kept; a CloudWatch retention value",
   "cluster.addons": "distinct EKS add-on names; must include vpc-cni and eks-pod-identity-agent",
   "cluster.updateKubeconfig": "run `aws eks update-kubeconfig` after creating the cluster",
   "nodeGroup.instanceTypes": "≥ 1 distinct EC2 types",
