@@ -78,6 +78,8 @@ export const RULES: Record<string, string> = {
   "backend.keyPrefix": "s3: S3-safe characters, no leading, trailing or double `/`, no `.`/`..` segments",
   "backend.kmsKeyId": "s3: KMS key or alias ARN in the bucket's region",
   "backend.project": "gitlab: numeric project id or `group/project` path",
+  "backend.readersMaySeeSecrets":
+    "gitlab: must be `true`, acknowledging that the state project's Maintainers and CI jobs can read the state, Flux's deploy key included",
 };
 
 /** One leaf key of the schema: its dotted path, default (if any) and whether it must be given. */
