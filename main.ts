@@ -1,6 +1,7 @@
 import { App } from "cdktf";
 import { ConfigError, loadEnvironment } from "./config/load";
 import { BootstrapStack } from "./stacks/bootstrap-stack";
+import { CiStack } from "./stacks/ci-stack";
 import { CoreStack } from "./stacks/core-stack";
 
 // Composition root: load and validate the environment before any construct exists, so bad
@@ -17,4 +18,6 @@ try {
 const app = new App();
 new CoreStack(app, "core", env);
 new BootstrapStack(app, "bootstrap", env);
+// Only with `delivery` configured: the OIDC provider and the roles GitLab CI assumes.
+if (env.delivery) new CiStack(app, "ci", env);
 app.synth();

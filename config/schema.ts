@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { contains, overlaps, parseCidr } from "./cidr";
 import { DEFAULT_KUBERNETES_VERSION, EKS_KUBERNETES_VERSIONS } from "./versions";
+import { deliverySchema } from "./schema-delivery";
 
 /**
  * The schema of one environment file (`config/environments/<name>.yaml`).
@@ -262,6 +263,7 @@ export const environmentSchema = z
     ecr: ecr.prefault({}),
     gitlab,
     gitops: gitops.prefault({}),
+    delivery: deliverySchema.optional(),
     backend: z
       .discriminatedUnion("type", [localBackend, s3Backend, gitlabBackend])
       .prefault({ type: "local" }),

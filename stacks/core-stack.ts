@@ -3,10 +3,11 @@ import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { DataResource, TerraformOutput, TerraformStack } from "cdktf";
 import { Construct } from "constructs";
 import type { EnvironmentConfig } from "../config/load";
-import { ecrRepositoryName } from "../config/names";
+import { ciRoleArn, ciRoleName, ecrRepositoryName, gitlabIssuerHost, gitlabOidcProviderArn } from "../config/names";
 import { ADDONS_BEFORE_NODES } from "../config/schema";
 import { ContainerRegistry } from "../constructs/core/container-registry";
 import { EksAddons } from "../constructs/core/eks-addons";
+import { EcrPushRole } from "../constructs/core/ecr-push-role";
 import { EksCluster } from "../constructs/core/eks-cluster";
 import { CLUSTER_AUTOSCALER, IMAGE_REFLECTOR } from "../constructs/flux/api";
 import { Network } from "../constructs/core/network";
@@ -49,6 +50,8 @@ export class CoreStack extends TerraformStack {
       partition,
       region: env.region,
       subnetIds: network.privateSubnetIds,
+      // The pipeline's deploy role (ci stack) runs bootstrap, which needs cluster-admin.
+      adminPrincipalArns: [...env.cluster.adminPrincipalArns, ...(env.delivery ? [ciRoleArn(env, "deploy", partition)] : [])],
     });
     const clusterName = eks.cluster.name;
 
@@ -89,6 +92,15 @@ export class CoreStack extends TerraformStack {
       ...IMAGE_REFLECTOR,
       managedPolicyArns: [`arn:${partition}:iam::aws:policy/AmazonEC2ContainerRegistryReadOnly`],
     });
+    const push = env.delivery?.appProject
+      ? new EcrPushRole(this, "ecr-push-identity", {
+          roleName: ciRoleName(env, "ecr-push"),
+          providerArn: gitlabOidcProviderArn(env, partition),
+          issuerHost: gitlabIssuerHost(env),
+          appProject: env.delivery.appProject,
+          repositoryArn: registry.repository.arn,
+        })
+      : undefined;
     const autoscaler = new PodIdentityRole(this, "cluster-autoscaler-identity", {
       roleName: `${name}-cluster-autoscaler`,
       clusterName,
@@ -119,6 +131,9 @@ export class CoreStack extends TerraformStack {
       imageReflectorRoleArn: { value: reflector.role.arn, description: "IAM role Flux reads ECR tags with" },
       clusterAutoscalerRoleArn: { value: autoscaler.role.arn, description: "IAM role of the cluster autoscaler" },
     };
+    if (push) {
+      new TerraformOutput(this, "ecr_push_role_arn", { value: push.ciRole.role.arn, description: "AWS_ROLE_ARN of the app's image push job" });
+    }
     for (const [key, output] of Object.entries(outputs)) {
       new TerraformOutput(this, CORE_OUTPUTS[key as keyof typeof CORE_OUTPUTS], output);
     }

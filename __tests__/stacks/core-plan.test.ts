@@ -33,8 +33,9 @@ describe("core stack, planned by the real Terraform", () => {
         aws_kms_key_policy: 1,
         aws_cloudwatch_log_group: 1,
         aws_eks_cluster: 1,
-        aws_eks_access_entry: 1,
-        aws_eks_access_policy_association: 1,
+        // the configured admin and the pipeline's deploy role
+        aws_eks_access_entry: 2,
+        aws_eks_access_policy_association: 2,
         aws_eks_node_group: 1,
         aws_launch_template: 1,
         aws_eks_addon: env.cluster.addons.length,
@@ -43,8 +44,8 @@ describe("core stack, planned by the real Terraform", () => {
         aws_ecr_lifecycle_policy: 1,
         terraform_data: 1,
       });
-      // cluster, node, EBS CSI, image reflector and cluster autoscaler roles.
-      expect(plan.countsByType.aws_iam_role).toBe(5);
+      // cluster, node, EBS CSI, image reflector, cluster autoscaler and the app's ECR push roles.
+      expect(plan.countsByType.aws_iam_role).toBe(6);
     },
     120_000,
   );

@@ -94,8 +94,10 @@ describe("core stack invariants", () => {
     const arns = ["arn:aws:iam::123456789012:role/platform-admin", "arn:aws:iam::123456789012:user/alice"];
     const withAdmins = coreJson({ cluster: { adminPrincipalArns: arns } });
     const parsed: Json = JSON.parse(withAdmins);
-    expect(resources(parsed, "aws_eks_access_entry").map((e) => e.principal_arn)).toEqual(arns);
-    for (const principal_arn of arns) {
+    // The pipeline's deploy role (ci stack) is always an admin too: it applies bootstrap.
+    const deployRole = "arn:${data.aws_partition.partition.partition}:iam::123456789012:role/flux-dev-gitlab-deploy";
+    expect(resources(parsed, "aws_eks_access_entry").map((e) => e.principal_arn)).toEqual([deployRole, ...arns]);
+    for (const principal_arn of [deployRole, ...arns]) {
       expect(withAdmins).toHaveResourceWithProperties(EksAccessPolicyAssociation, {
         principal_arn,
         access_scope: { type: "cluster" },
@@ -169,7 +171,8 @@ describe("core stack invariants", () => {
   });
 
   test("named snake_case outputs for bootstrap and humans", () => {
-    expect(Object.keys(json.output).sort()).toEqual(Object.values(CORE_OUTPUTS).sort());
+    // ecr_push_role_arn is for the app repository's pipeline, not for bootstrap.
+    expect(Object.keys(json.output).sort()).toEqual([...Object.values(CORE_OUTPUTS), "ecr_push_role_arn"].sort());
     for (const key of Object.keys(json.output)) expect(key).toMatch(/^[a-z]+(_[a-z]+)*$/);
     expect(json.output.cluster_certificate_authority_data.value).toMatch(/certificate_authority\[0\]\.data/);
   });
