@@ -5,7 +5,7 @@ import { Json, environment, resources, synth } from "../helpers";
 
 const ciJson = (patch: Json = {}): Json => JSON.parse(synth((app) => new CiStack(app, "ci", environment("dev", patch))));
 const roleNamed = (json: Json, name: string): Json => resources(json, "aws_iam_role").find((r) => r.name === name)!;
-const trust = (role: Json): Json => JSON.parse(role.assume_role_policy).Statement;
+const trust = (role: Json): Json[] => JSON.parse(role.assume_role_policy).Statement;
 const PROVIDER_ARN = "arn:${data.aws_partition.partition.partition}:iam::123456789012:oidc-provider/gitlab.com";
 
 describe("ci stack", () => {
