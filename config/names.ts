@@ -1,3 +1,4 @@
+import { createHash } from "crypto";
 import type { EnvironmentConfig } from "./load";
 
 /**
@@ -44,3 +45,14 @@ function delivery(env: EnvironmentConfig) {
   if (!env.delivery) throw new Error(`${env.name}: the delivery section is not configured`);
   return env.delivery;
 }
+
+/** The `aud` the app's ID token carries for this cluster's image Receiver: a token for another cluster is refused. */
+export const imageReceiverAudience = (env: EnvironmentConfig) => `flux-${env.cluster.name}`;
+
+/**
+ * The path Flux serves a Receiver at: `/hook/` + sha256(token + name + namespace); a generic-oidc
+ * Receiver has no token (notification-controller api/v1 Receiver.GetWebhookPath). Compare with
+ * the Receiver's `status.webhookPath` after the first deploy.
+ */
+export const receiverPath = (receiver: { name: string; namespace: string }, token = "") =>
+  `/hook/${createHash("sha256").update(`${token}${receiver.name}${receiver.namespace}`).digest("hex")}`;
