@@ -97,3 +97,37 @@ describe(".gitlab-ci.yml", () => {
     expect(JSON.stringify(ci)).not.toMatch(/glpat-|AKIA[0-9A-Z]{16}/);
   });
 });
+
+describe("scripts/ci", () => {
+  test.each(CI_FILES)("%s is valid bash and stops at the first error", (file) => {
+    const check = require("child_process").spawnSync("bash", ["-n", path.join(__dirname, "..", file)], { encoding: "utf8" });
+    expect(check.stderr).toBe("");
+    if (!file.endsWith("aws-oidc.sh")) expect(readFileSync(path.join(__dirname, "..", file), "utf8")).toMatch(/^set -euo pipefail$/m);
+  });
+
+  test("destroy: GitOps files out of Git, Flux's releases and load balancers gone, then bootstrap, then core", () => {
+    const script = readFileSync(path.join(__dirname, "..", "scripts/ci/destroy.sh"), "utf8");
+    const at = (s: string) => {
+      const i = script.indexOf(s);
+      expect({ step: s, found: i >= 0 }).toEqual({ step: s, found: true });
+      return i;
+    };
+    const order = [
+      'terraform -chdir="$boot" destroy -input=false -no-color -auto-approve "${files[@]}"',
+      "/apis/helm.toolkit.fluxcd.io/v2/helmreleases",
+      "s.spec.type === 'LoadBalancer'",
+      'terraform -chdir="$boot" destroy -input=false -no-color -auto-approve\n',
+      'terraform -chdir="$core" destroy -input=false -no-color -auto-approve',
+    ].map(at);
+    expect([...order].sort((a, b) => a - b)).toEqual(order);
+    // Flux not done pruning: stop before anything else is destroyed.
+    expect(script.slice(order[2], order[3])).toMatch(/exit 1/);
+  });
+
+  test("rotation applies only the commit-status construct's resources, and prints the expiry", () => {
+    const script = readFileSync(path.join(__dirname, "..", "scripts/ci/rotate-token.sh"), "utf8");
+    expect(script).toMatch(/startsWith\("bootstrap\/commit-status\/"\)/);
+    expect(script).toMatch(/plan .*"\$\{targets\[@\]\}" -out=rotate\.tfplan/);
+    expect(script).toMatch(/output -raw commit_status_token_expires_at/);
+  });
+});
