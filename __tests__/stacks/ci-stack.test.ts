@@ -1,7 +1,8 @@
 import "cdktf/lib/testing/adapters/jest";
 import { CiStack } from "../../stacks/ci-stack";
 import { findProviderSource, planOffline, terraformVersion } from "../../scripts/offline-plan";
-import { Json, environment, resources, synth } from "../helpers";
+import { CoreStack } from "../../stacks/core-stack";
+import { ENVIRONMENTS, Json, environment, resources, synth } from "../helpers";
 
 const ciJson = (patch: Json = {}): Json => JSON.parse(synth((app) => new CiStack(app, "ci", environment("dev", patch))));
 const roleNamed = (json: Json, name: string): Json => resources(json, "aws_iam_role").find((r) => r.name === name)!;
@@ -73,6 +74,38 @@ describe("ci stack", () => {
       "git.example.com:aud",
       "git.example.com:sub",
     ]);
+  });
+});
+
+describe.each(ENVIRONMENTS)("ci stack, environment %s", (name) => {
+  test("snapshot (a change detector: update it only with a reason)", () => {
+    expect(synth((app) => new CiStack(app, "ci", environment(name)))).toMatchSnapshot();
+  });
+});
+
+describe("committed environments side by side", () => {
+  const envs = ENVIRONMENTS.map((name) => environment(name));
+
+  test("exactly one environment per account creates the GitLab OIDC provider", () => {
+    const owners = new Map<string, string[]>();
+    for (const env of envs) {
+      const list = owners.get(env.delivery!.awsAccountId) ?? [];
+      if (env.delivery!.createOidcProvider) list.push(env.name);
+      owners.set(env.delivery!.awsAccountId, list);
+    }
+    for (const [account, list] of owners) expect({ account, owners: list.length }).toEqual({ account, owners: 1 });
+  });
+
+  // Core's own role names are checked side by side in core-stack.test.ts; these are the CI roles.
+  test("no CI role name is used twice, across environments and across the ci and core stacks", () => {
+    const names = envs.flatMap((env) =>
+      [synth((app) => new CiStack(app, "ci", env)), synth((app) => new CoreStack(app, "core", env))].flatMap((text) =>
+        resources(JSON.parse(text), "aws_iam_role").map((r) => String(r.name)),
+      ),
+    );
+    const ciRoles = names.filter((n) => n.includes("gitlab"));
+    expect(ciRoles).toHaveLength(envs.length * 3);
+    expect(new Set(ciRoles).size).toBe(ciRoles.length);
   });
 });
 
