@@ -10,8 +10,10 @@ let env;
 try {
   env = loadEnvironment();
 } catch (error) {
+  // An input problem is the user's to fix: one line each, no stack trace. Anything else is a bug
+  // in this code, and its stack trace is what a bug report needs.
   if (!(error instanceof ConfigError)) throw error;
-  process.stderr.write(`Invalid configuration:\n${error.problems.map((p) => `  ${p}`).join("\n")}\n`);
+  process.stderr.write(`Invalid configuration:\n${error.problems.map((p) => `  ${p}\n`).join("")}`);
   process.exit(1);
 }
 

@@ -18,6 +18,13 @@ export const gitopsProjectPath = (env: EnvironmentConfig) => `${env.gitlab.group
 /** The ECR repository of the environment's app images (ECR names are lowercase; environment names are). */
 export const ecrRepositoryName = (env: EnvironmentConfig) => `${env.name}/${env.ecr.repositoryName}`;
 
+/** The IAM roles pods assume through Pod Identity, by purpose. */
+export const ROLE_PURPOSES = { ebsCsi: "ebs-csi", imageReflector: "flux-image-reflector", clusterAutoscaler: "cluster-autoscaler" } as const;
+
+/** An IAM role of the cluster, for one purpose. */
+export const clusterRoleName = (env: EnvironmentConfig, purpose: (typeof ROLE_PURPOSES)[keyof typeof ROLE_PURPOSES]) =>
+  `${env.cluster.name}-${purpose}`;
+
 /** The SSH host (and `:port`) Flux clones from. */
 export const gitSshHost = (env: EnvironmentConfig) => env.gitlab.sshHost ?? new URL(env.gitlab.baseUrl).host;
 

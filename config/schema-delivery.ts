@@ -22,3 +22,12 @@ export const deliverySchema = z.strictObject({
 });
 
 export type DeliverySettings = z.output<typeof deliverySchema>;
+
+/** The README configuration table's "allowed / meaning" text for each key above (config/reference.ts). */
+export const DELIVERY_RULES: Record<string, string> = {
+  "delivery.awsAccountId": "12 digits, as a string: the environment's account; names the OIDC provider and role ARNs without an AWS API call (plans stay offline)",
+  "delivery.infraProject": "`group/project` of this repository: the only project whose pipelines may assume the plan and deploy roles",
+  "delivery.defaultBranch": "the only branch the deploy role trusts",
+  "delivery.createOidcProvider": "this environment's ci stack creates the account's GitLab OIDC provider: exactly one environment per account and GitLab instance",
+  "delivery.appProject": "`group/project` of the app whose protected tags push to ECR and wake Flux; none: no push role, no image Receiver",
+};

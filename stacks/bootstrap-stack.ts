@@ -8,19 +8,20 @@ import { TlsProvider } from "@cdktf/provider-tls/lib/provider";
 import { Fn, ITerraformDependable, TerraformOutput, TerraformStack, Token } from "cdktf";
 import { Construct } from "constructs";
 import type { EnvironmentConfig } from "../config/load";
-import { knownHosts } from "../config/known-hosts";
-import { gitSshUrl, imageReceiverAudience, receiverPath, syncPath } from "../config/names";
+import { knownHosts, webhookSourceRanges } from "../config/gitlab-com";
+import { gitopsProjectPath, gitSshUrl, imageReceiverAudience, receiverPath, syncPath } from "../config/names";
 import { CLUSTER_AUTOSCALER_VERSIONS, KubernetesVersion } from "../config/versions";
 import { BranchProtection } from "../constructs/bootstrap/branch-protection";
 import { CLUSTER_VARS_NAME, ClusterVars } from "../constructs/bootstrap/cluster-vars";
 import { CommitStatus } from "../constructs/bootstrap/commit-status";
 import { DeployKey } from "../constructs/bootstrap/deploy-key";
-import { CLUSTER_AUTOSCALER, FLUX_NAMESPACE, IMAGE_RECEIVER, FLUX_SOURCE_NAME, IMAGE_AUTOMATION_COMPONENTS } from "../constructs/flux/api";
+import { APPS_RECONCILER, CLUSTER_AUTOSCALER, FLUX_NAMESPACE, FLUX_SOURCE_NAME, IMAGE_AUTOMATION_COMPONENTS, IMAGE_RECEIVER } from "../constructs/flux/api";
 import { FluxBootstrapGit } from "../constructs/flux/bootstrap-git";
 import { FluxProvider } from "../constructs/flux/provider";
 import { Feature, GitopsFiles } from "../constructs/bootstrap/gitops-files";
 import { HelmValues } from "../constructs/bootstrap/helm-values";
 import { ManagedNamespaces } from "../constructs/bootstrap/managed-namespaces";
+import { TenantReconciler } from "../constructs/bootstrap/tenant-reconciler";
 import { WebhookReceiver } from "../constructs/bootstrap/webhook-receiver";
 import { CORE_OUTPUTS } from "./core-stack";
 import { configureBackend, remoteState } from "./state";
@@ -65,7 +66,7 @@ export class BootstrapStack extends TerraformStack {
     new GitlabProvider(this, "gitlab", { baseUrl: `${env.gitlab.baseUrl}/api/v4/` });
     new TlsProvider(this, "tls", {});
 
-    const projectId = this.gitlabProject(env);
+    const { id: projectId, defaultBranch } = this.gitlabProject(env);
     // Terraform owns Flux's namespace and the Secret Flux clones with, so a rotated key reaches
     // the cluster (the provider never rewrites a Secret it created). Flux labels the namespace.
     const fluxNamespace = new ManagedNamespaces(this, "flux-namespace", { names: [FLUX_NAMESPACE], labelsOwnedElsewhere: true });
@@ -82,6 +83,7 @@ export class BootstrapStack extends TerraformStack {
         project: projectId,
         branch: env.gitlab.branch,
         deployKeyId: key.deployKey.deployKeyId,
+        defaultBranch,
       });
       fluxMayPush.push(protection.protection);
     }
@@ -106,6 +108,13 @@ export class BootstrapStack extends TerraformStack {
     });
 
     const namespaces = new ManagedNamespaces(this, "namespaces", { names: env.gitops.namespaces, dependsOn: [flux] });
+    const reconciler = new TenantReconciler(this, "apps-reconciler", {
+      name: APPS_RECONCILER.name,
+      fluxNamespace: FLUX_NAMESPACE,
+      namespaces: env.gitops.namespaces,
+      fluxResources: APPS_RECONCILER.fluxResources.map((r) => ({ apiGroup: r.apiGroup, resources: [...r.resources] })),
+      dependsOn: namespaces.namespaces,
+    });
     const vars = new ClusterVars(this, "cluster-vars", {
       values: {
         CLUSTER_NAME: clusterName,
@@ -129,7 +138,7 @@ export class BootstrapStack extends TerraformStack {
       dependsOn: [flux],
     });
 
-    const handoff: ITerraformDependable[] = [...namespaces.namespaces, vars.configMap, autoscalerValues.configMap];
+    const handoff: ITerraformDependable[] = [...namespaces.namespaces, ...reconciler.all, vars.configMap, autoscalerValues.configMap];
     const { webhook, commitStatus } = env.gitops;
     if (webhook.enabled) {
       new RandomProvider(this, "random", {});
@@ -138,7 +147,7 @@ export class BootstrapStack extends TerraformStack {
         branch: env.gitlab.branch,
         hostname: webhook.hostname,
         certificateArn: webhook.certificateArn,
-        sourceRanges: webhook.sourceRanges,
+        sourceRanges: webhookSourceRanges(env),
         dependsOn: [flux],
       });
       handoff.push(receiver.hook);
@@ -196,11 +205,15 @@ export class BootstrapStack extends TerraformStack {
     });
   }
 
-  /** The GitOps project's id: read by path, or created with a README (Flux cannot clone an empty repository). */
-  private gitlabProject(env: EnvironmentConfig): string {
+  /**
+   * The GitOps project: read by path (with its default branch), or created with a README (Flux
+   * cannot clone an empty repository) whose default branch is the configured one.
+   */
+  private gitlabProject(env: EnvironmentConfig): { id: string; defaultBranch?: string } {
     const { group, project } = env.gitlab;
     if (!env.gitlab.createProject) {
-      return new DataGitlabProject(this, "gitops-project", { pathWithNamespace: `${group}/${project}` }).id;
+      const existing = new DataGitlabProject(this, "gitops-project", { pathWithNamespace: gitopsProjectPath(env) });
+      return { id: existing.id, defaultBranch: existing.defaultBranch };
     }
     const namespace = new DataGitlabGroup(this, "gitops-group", { fullPath: group });
     const created = new Project(this, "gitops-project", {
@@ -212,6 +225,6 @@ export class BootstrapStack extends TerraformStack {
       defaultBranch: env.gitlab.branch,
       description: "GitOps repository managed by Flux",
     });
-    return created.id;
+    return { id: created.id };
   }
 }

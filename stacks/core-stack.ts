@@ -5,6 +5,7 @@ import { Construct } from "constructs";
 import type { EnvironmentConfig } from "../config/load";
 import { ciRoleArn, ciRoleName, ecrRepositoryName, gitlabIssuerHost, gitlabOidcProviderArn } from "../config/names";
 import { ADDONS_BEFORE_NODES } from "../config/schema";
+import { terraformLiteralMap } from "../config/terraform-literal";
 import { ContainerRegistry } from "../constructs/core/container-registry";
 import { EksAddons } from "../constructs/core/eks-addons";
 import { EcrPushRole } from "../constructs/core/ecr-push-role";
@@ -39,7 +40,9 @@ export class CoreStack extends TerraformStack {
     configureBackend(this, env, "core");
     new AwsProvider(this, "aws", {
       region: env.region,
-      defaultTags: [{ tags: { ...env.tags, "gitops-environment": env.name, "eks-cluster": env.cluster.name } }],
+      // Tags are the one free-form text here; the schema refuses template syntax in them, and
+      // terraformLiteral makes sure none could ever be evaluated.
+      defaultTags: [{ tags: terraformLiteralMap({ ...env.tags, "gitops-environment": env.name, "eks-cluster": env.cluster.name }) }],
     });
     const partition = new DataAwsPartition(this, "partition").partition;
     const name = env.cluster.name;

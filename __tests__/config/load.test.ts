@@ -71,6 +71,15 @@ describe("environment files", () => {
     ]));
   });
 
+  test("field and cross-field problems are reported together", () => {
+    const lines = problems({ ecr: { keepImages: 0 }, gitops: { appNamespace: "web" }, network: { vpcCidr: "10.0.0.0/8" } });
+    expect(lines).toEqual([
+      expect.stringMatching(/network\.vpcCidr: must be a \/16 to \/28 block/),
+      expect.stringMatching(/ecr\.keepImages: /),
+      expect.stringMatching(/gitops\.appNamespace: must be one of gitops\.namespaces/),
+    ]);
+  });
+
   test("every problem is reported at once, one line each", () => {
     const lines = problems({ ecr: { keepImages: 0 }, nodeGroup: { instanceTypes: [] }, surprise: true });
     expect(lines).toHaveLength(3);
@@ -88,22 +97,22 @@ const RULES: [string, Json | string, RegExp][] = [
   ["zone of another region", { network: { availabilityZones: ["eu-west-1a", "eu-west-1b", "eu-west-1c"] } }, /network\.availabilityZones\.0: must be a zone of region us-west-2/],
   ["fewer than 2 zones", { network: { availabilityZones: ["us-west-2a"], privateSubnets: ["10.0.1.0/24"], publicSubnets: ["10.0.101.0/24"] } }, /network\.availabilityZones: must list at least 2/],
   ["subnets not matching zones", { network: { privateSubnets: ["10.0.1.0/24", "10.0.2.0/24"] } }, /network\.privateSubnets: must list one subnet per availability zone: 3 expected, 2 given/],
-  ["VPC CIDR not a network", { network: { vpcCidr: "10.0.0.0/33" } }, /network\.vpcCidr: must be an IPv4 network in CIDR notation/],
-  ["subnet with host bits", { network: { privateSubnets: ["10.0.1.5/24", "10.0.2.0/24", "10.0.3.0/24"] } }, /network\.privateSubnets\.0: must be an IPv4 subnet/],
+  ["VPC CIDR not a network", { network: { vpcCidr: "10.0.0.0/33" } }, /network\.vpcCidr: has a prefix length above 32/],
+  ["subnet with host bits", { network: { privateSubnets: ["10.0.1.5/24", "10.0.2.0/24", "10.0.3.0/24"] } }, /network\.privateSubnets\.0: has host bits set: the network is 10\.0\.1\.0\/24/],
   ["subnet outside the VPC", { network: { publicSubnets: ["10.1.101.0/24", "10.0.102.0/24", "10.0.103.0/24"] } }, /network\.publicSubnets\.0: 10\.1\.101\.0\/24 must lie inside the VPC CIDR 10\.0\.0\.0\/16/],
   ["overlapping subnets", { network: { publicSubnets: ["10.0.0.0/23", "10.0.102.0/24", "10.0.103.0/24"] } }, /network\.publicSubnets\.0: 10\.0\.0\.0\/23 overlaps network\.privateSubnets\.0/],
   ["NAT mode", { network: { natGateways: "two" } }, /network\.natGateways: must be one of "single", "one-per-az"/],
   ["cluster name", { cluster: { name: "-bad name", publicAccessCidrs: ["10.0.0.0/8"] } }, /cluster\.name: must be 1-40 letters/],
   ["old Kubernetes version", { cluster: { kubernetesVersion: "1.29", publicAccessCidrs: ["10.0.0.0/8"] } }, /cluster\.kubernetesVersion: must be a Kubernetes version EKS offers: 1\.33, 1\.34, 1\.35, 1\.36/],
   ["Kubernetes version as a number", { cluster: { kubernetesVersion: 1.34, publicAccessCidrs: ["10.0.0.0/8"] } }, /cluster\.kubernetesVersion: must be a Kubernetes minor version written as a string/],
-  ["public endpoint CIDR", { cluster: { publicAccessCidrs: ["office"] } }, /cluster\.publicAccessCidrs\.0: must be an IPv4 network/],
+  ["public endpoint CIDR", { cluster: { publicAccessCidrs: ["office"] } }, /cluster\.publicAccessCidrs\.0: must be an IPv4 block in CIDR notation/],
   ["public endpoint without CIDRs", { cluster: { publicAccessCidrs: [] } }, /cluster\.publicAccessCidrs: must list the CIDRs allowed/],
   ["CIDRs for a private-only endpoint", { cluster: { endpointPublicAccess: false, publicAccessCidrs: ["10.0.0.0/8"] } }, /cluster\.publicAccessCidrs: must be empty when endpointPublicAccess is false/],
   ["admin principal ARN", { cluster: { adminPrincipalArns: ["admin"], publicAccessCidrs: ["10.0.0.0/8"] } }, /cluster\.adminPrincipalArns\.0: must be an IAM role or user ARN/],
   ["nobody can administer the cluster", { cluster: { creatorAdmin: false, publicAccessCidrs: ["10.0.0.0/8"] } }, /cluster\.adminPrincipalArns: must list at least one admin when creatorAdmin is false/],
   ["log retention", { cluster: { logRetentionDays: 10, publicAccessCidrs: ["10.0.0.0/8"] } }, /cluster\.logRetentionDays: must be one of CloudWatch's retention values: 1, 3, 5, 7, 14/],
   ["required add-on missing", { cluster: { addons: ["coredns", "eks-pod-identity-agent"], publicAccessCidrs: ["10.0.0.0/8"] } }, /cluster\.addons: must include vpc-cni and eks-pod-identity-agent/],
-  ["add-on listed twice", { cluster: { addons: ["vpc-cni", "vpc-cni", "eks-pod-identity-agent"], publicAccessCidrs: ["10.0.0.0/8"] } }, /cluster\.addons: must not list an add-on twice/],
+  ["add-on listed twice", { cluster: { addons: ["vpc-cni", "vpc-cni", "eks-pod-identity-agent"], publicAccessCidrs: ["10.0.0.0/8"] } }, /cluster\.addons\.1: repeats item 0: list each add-on once/],
   ["min above desired", { nodeGroup: { minSize: 2, desiredSize: 1 } }, /nodeGroup\.desiredSize: must satisfy minSize <= desiredSize <= maxSize \(got 2 <= 1 <= 4\)/],
   ["desired above max", { nodeGroup: { desiredSize: 5, maxSize: 4 } }, /nodeGroup\.desiredSize: must satisfy minSize <= desiredSize <= maxSize/],
   ["no instance types", { nodeGroup: { instanceTypes: [] } }, /nodeGroup\.instanceTypes: must list at least one instance type/],
@@ -112,7 +121,7 @@ const RULES: [string, Json | string, RegExp][] = [
   ["ECR repository name", { ecr: { repositoryName: "Nginx!" } }, /ecr\.repositoryName: must be lowercase letters/],
   ["GitLab URL", { gitlab: { ...MINIMAL.gitlab, baseUrl: "gitlab.example.com" } }, /gitlab\.baseUrl: must be an http\(s\) URL/],
   ["namespace name", { gitops: { namespaces: ["Apps"] } }, /gitops\.namespaces\.0: must be a Kubernetes namespace name/],
-  ["flux-system is not Terraform's", { gitops: { namespaces: ["apps", "flux-system"] } }, /gitops\.namespaces: must not include flux-system/],
+  ["flux-system is not Terraform's", { gitops: { namespaces: ["apps", "flux-system"] } }, /gitops\.namespaces\.1: must not be default, kube-system, kube-public, kube-node-lease, flux-system/],
   ["app namespace not owned", { gitops: { appNamespace: "web" } }, /gitops\.appNamespace: must be one of gitops\.namespaces \(apps\)/],
   ["semver range", { gitops: { imageSemverRange: "latest" } }, /gitops\.imageSemverRange: must be a semver range/],
   ["webhook without TLS or consent", { gitops: { webhook: { enabled: true } } }, /gitops\.webhook: needs hostname and certificateArn for TLS, or allowInsecureHttp: true/],
@@ -120,7 +129,7 @@ const RULES: [string, Json | string, RegExp][] = [
   ["token rotation window", { gitops: { commitStatus: { tokenExpiryDays: 10, rotateBeforeDays: 14 } } }, /gitops\.commitStatus\.rotateBeforeDays: must be less than tokenExpiryDays/],
   ["backend type", { backend: { type: "consul" } }, /backend\.type: must be one of local, s3, gitlab/],
   ["S3 backend without bucket", { backend: { type: "s3" } }, /backend\.bucket: is required/],
-  ["invalid YAML", "gitlab: [unclosed", /config\/environments\/test\.yaml: invalid YAML: /],
+  ["invalid YAML", "gitlab: [unclosed", /config\/environments\/test\.yaml: line 1, column 18: invalid YAML: /],
   ["duplicate key", "region: us-west-2\nregion: us-east-1\n", /invalid YAML: Map keys must be unique/],
 ];
 

@@ -62,6 +62,9 @@ describe("render check: references and schemas", () => {
     ["a setter marker naming a policy that does not exist", { "clusters/qa/apps.yaml": kustomization("apps", "./apps/qa"), "apps/qa/kustomization.yaml": "resources: []\nimages:\n  - name: app\n    newTag: 0.0.1 # {\"$imagepolicy\": \"flux-system:ghost:tag\"}\n" }, /names ImagePolicy flux-system\/ghost, which does not exist/],
     ["an ImageUpdateAutomation path that does not exist", { "clusters/qa/iua.yaml": { apiVersion: "image.toolkit.fluxcd.io/v1", kind: "ImageUpdateAutomation", metadata: { name: "a", namespace: "flux-system" }, spec: { interval: "1m", sourceRef: { kind: "GitRepository", name: "flux-system" }, git: { commit: { author: { name: "f", email: "f@x" } } }, update: { path: "./apps/gone", strategy: "Setters" } } } }, /update\.path \.\/apps\/gone does not exist/],
     ["a YAML file Flux's generator cannot read as Kubernetes objects", { "clusters/qa/notes.yaml": "just: text\n" }, /clusters\/qa\/notes\.yaml: not Kubernetes YAML|notes\.yaml: not Kubernetes YAML/],
+    ["an impersonated service account that does not exist", { "clusters/qa/apps.yaml": kustomization("apps", "./apps/qa", { serviceAccountName: "ghost" }), "apps/qa/cm.yaml": { apiVersion: "v1", kind: "ConfigMap", metadata: { name: "x", namespace: "default" } } }, /serviceAccountName ghost does not exist in flux-system/],
+    ["a label a substitution turned into a boolean", { "clusters/qa/apps.yaml": kustomization("apps", "./apps/qa", { postBuild: { substitute: { TIER: "on" } } }), "apps/qa/cm.yaml": { apiVersion: "v1", kind: "ConfigMap", metadata: { name: "x", namespace: "default", labels: { tier: "${TIER}" } } } }, /metadata\.labels\.tier must be a string, not true/],
+    ["a ${VAR} left literal because every source of variables is absent", { "clusters/qa/apps.yaml": kustomization("apps", "./apps/qa", { postBuild: { substituteFrom: [{ kind: "ConfigMap", name: "absent", optional: true }] } }), "apps/qa/repo.yaml": imageRepository }, /holds \$\{ECR_REPOSITORY_URL\} but postBuild has no variables/],
     ["a core object the Kubernetes schema refuses", { "clusters/qa/deploy.yaml": { apiVersion: "apps/v1", kind: "Deployment", metadata: { name: "x", namespace: "default" }, spec: { replicas: "two", selector: {}, template: {} } } }, /replicas must be integer/],
   ])("finds %s", (_label, files, expected) => {
     expect(problemsOf(tree(files))).toMatch(expected);
@@ -78,6 +81,25 @@ describe("render check: references and schemas", () => {
     expect(names).toEqual(expect.arrayContaining(["deep", "listed"]));
     expect(names).not.toContain("unlisted");
   });
+});
+
+test("render check: an impersonated account may apply only where a RoleBinding grants it, nothing cluster-wide", () => {
+  const account = { apiVersion: "v1", kind: "ServiceAccount", metadata: { name: "tenant", namespace: "flux-system" } };
+  const role = { apiVersion: "rbac.authorization.k8s.io/v1", kind: "Role", metadata: { name: "tenant", namespace: "default" }, rules: [{ apiGroups: [""], resources: ["configmaps"], verbs: ["get", "patch"] }] };
+  const binding = { apiVersion: "rbac.authorization.k8s.io/v1", kind: "RoleBinding", metadata: { name: "tenant", namespace: "default" }, roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "Role", name: "tenant" }, subjects: [{ kind: "ServiceAccount", name: "tenant", namespace: "flux-system" }] };
+  const base = tree({
+    "clusters/qa/apps.yaml": kustomization("apps", "./apps/qa", { serviceAccountName: "tenant" }),
+    "apps/qa/ok.yaml": { apiVersion: "v1", kind: "ConfigMap", metadata: { name: "ok", namespace: "default" } },
+    "apps/qa/elsewhere.yaml": { apiVersion: "v1", kind: "ConfigMap", metadata: { name: "no", namespace: "kube-system" } },
+    "apps/qa/cluster.yaml": { apiVersion: "v1", kind: "Namespace", metadata: { name: "grab" } },
+    "apps/qa/flux.yaml": kustomization("escape", "./clusters/qa", { postBuild: undefined }),
+  });
+  const problems = render({ ...base, terraformObjects: [...base.terraformObjects, account, role, binding] }).problems.join("\n");
+  expect(problems).toMatch(/ConfigMap\/no: applied as tenant, which may not patch configmaps\.core in kube-system/);
+  expect(problems).toMatch(/Namespace\/grab: applied as tenant, which may not patch namespaces\.core in \(cluster scope\)/);
+  // A Kustomization of its own, in a namespace where the account may create configmaps only.
+  expect(problems).toMatch(/Kustomization\/escape: applied as tenant, which may not patch kustomizations\.kustomize\.toolkit\.fluxcd\.io in flux-system/);
+  expect(problems).not.toMatch(/ConfigMap\/ok/);
 });
 
 describe("render check: environments sharing a repository", () => {

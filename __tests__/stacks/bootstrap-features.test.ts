@@ -11,7 +11,7 @@ import { environment, Json, resources, synth } from "../helpers";
 import { TOKEN_CANARY as CANARY } from "../helpers";
 
 
-const TLS = { enabled: true, hostname: "flux-hook.example.com", certificateArn: "arn:aws:acm:us-west-2:123456789012:certificate/0f1e2d3c-4b5a-6978-8a9b-0c1d2e3f4a5b" };
+const TLS = { enabled: true, sourceRanges: ["gitlab.com"], hostname: "flux-hook.example.com", certificateArn: "arn:aws:acm:us-west-2:123456789012:certificate/0f1e2d3c-4b5a-6978-8a9b-0c1d2e3f4a5b" };
 const bootstrap = (gitops: Json) => {
   const text = synth((app) => new BootstrapStack(app, "bootstrap", environment("dev", { gitops })));
   const json: Json = JSON.parse(text);
@@ -63,12 +63,13 @@ describe("webhook receiver over TLS", () => {
     expect(service.spec).toMatchObject({
       type: "LoadBalancer",
       selector: NOTIFICATION_CONTROLLER.selector,
-      load_balancer_source_ranges: ["0.0.0.0/0"],
+      load_balancer_source_ranges: ["34.74.90.64/28", "34.74.226.0/24"],
       port: [{ name: "https", port: 443, target_port: "9292", protocol: "TCP" }],
     });
     expect(service.metadata.annotations).toMatchObject({
       "service.beta.kubernetes.io/aws-load-balancer-ssl-cert": TLS.certificateArn,
       "service.beta.kubernetes.io/aws-load-balancer-ssl-ports": "443",
+      "service.beta.kubernetes.io/aws-load-balancer-ssl-negotiation-policy": "ELBSecurityPolicy-TLS13-1-2-2021-06",
     });
   });
 
@@ -98,7 +99,7 @@ describe("webhook receiver over TLS", () => {
 });
 
 describe("webhook receiver over plain HTTP, when the environment allows it", () => {
-  const { json } = bootstrap({ webhook: { enabled: true, allowInsecureHttp: true } });
+  const { json } = bootstrap({ webhook: { enabled: true, allowInsecureHttp: true, sourceRanges: ["198.51.100.0/24"] } });
   test("port 80, no certificate, the load balancer's own hostname, no SSL verification", () => {
     const [service] = resources(json, "kubernetes_service_v1");
     expect(service.spec.port).toEqual([{ name: "http", port: 80, target_port: "9292", protocol: "TCP" }]);
@@ -175,7 +176,7 @@ describe("image Receiver (generic-oidc) for the app's release pipeline", () => {
     const env = environment("dev", { gitops: { webhook: TLS } });
     const noApp = synth((app) => new BootstrapStack(app, "bootstrap", { ...env, delivery: { ...env.delivery!, appProject: undefined } }));
     expect(noApp).not.toMatch(/image-receiver/);
-    const http = bootstrap({ webhook: { enabled: true, allowInsecureHttp: true } });
+    const http = bootstrap({ webhook: { enabled: true, allowInsecureHttp: true, sourceRanges: ["198.51.100.0/24"] } });
     expect(http.files.map((f) => f.file_path).filter((p) => p.includes("image-receiver"))).toEqual([]);
   });
 });

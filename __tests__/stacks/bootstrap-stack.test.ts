@@ -125,7 +125,12 @@ describe("bootstrap stack invariants", () => {
     const [protection] = resources(json, "gitlab_branch_protection");
     expect(protection).toMatchObject({ branch: "main", push_access_level: "maintainer", merge_access_level: "maintainer", allow_force_push: false });
     expect(protection.allowed_to_push).toEqual([{ deploy_key_id: `\${gitlab_deploy_key.${keyName}.deploy_key_id}` }]);
-    const [precondition] = protection.lifecycle.precondition;
+    const [defaultBranch, precondition] = protection.lifecycle.precondition;
+    expect(defaultBranch.condition).toBe('${(data.gitlab_project.gitops-project.default_branch == "main")}');
+    expect(defaultBranch.error_message).toMatch(/gitlab\.branch must be the GitOps project's default branch/);
+    // A project Terraform creates has the configured branch as its default: nothing to check.
+    const created = resources(JSON.parse(bootstrapJson({ gitlab: { createProject: true } })), "gitlab_branch_protection")[0];
+    expect(created.lifecycle.precondition).toHaveLength(1);
     expect(precondition.condition).toMatch(/^\$\{data\.gitlab_metadata\.[^.]+\.enterprise && \(tonumber\(split\("\.", data\.gitlab_metadata\.[^.]+\.version\)\[0\]\) > 17/);
     expect(precondition.error_message).toMatch(/GitLab 17\.5 or newer/);
     const off = JSON.parse(bootstrapJson({ gitlab: { protectBranch: false } }));

@@ -79,7 +79,7 @@ describe("core stack invariants", () => {
   test("control plane: audit logs, private endpoint, explicit CIDRs, API auth, explicit bootstrap flags", () => {
     expect(cluster.enabled_cluster_log_types).toEqual(expect.arrayContaining(["api", "audit", "authenticator"]));
     expect(cluster.version).toBe(env.cluster.kubernetesVersion);
-    expect(cluster.vpc_config).toMatchObject({ endpoint_private_access: true, endpoint_public_access: true, public_access_cidrs: ["0.0.0.0/0"] });
+    expect(cluster.vpc_config).toMatchObject({ endpoint_private_access: true, endpoint_public_access: true, public_access_cidrs: ["203.0.113.0/24"] });
     expect(cluster.access_config).toEqual({ authentication_mode: "API", bootstrap_cluster_creator_admin_permissions: true });
     expect(cluster.bootstrap_self_managed_addons).toBe(false);
     expect(cluster.upgrade_policy).toEqual({ support_type: "STANDARD" });

@@ -1,5 +1,6 @@
 import { BranchProtection as GitlabBranchProtection } from "@cdktf/provider-gitlab/lib/branch-protection";
 import { DataGitlabMetadata } from "@cdktf/provider-gitlab/lib/data-gitlab-metadata";
+import { Op } from "cdktf";
 import { Construct } from "constructs";
 
 export interface BranchProtectionProps {
@@ -9,6 +10,8 @@ export interface BranchProtectionProps {
   readonly branch: string;
   /** The deploy key allowed to push (gitlab_deploy_key.deploy_key_id). */
   readonly deployKeyId: number;
+  /** The project's default branch, when the project already exists: only that one's protection is taken over. */
+  readonly defaultBranch?: string;
 }
 
 /**
@@ -36,6 +39,16 @@ export class BranchProtection extends Construct {
       allowedToPush: [{ deployKeyId: props.deployKeyId }],
       lifecycle: {
         precondition: [
+          ...(props.defaultBranch === undefined
+            ? []
+            : [
+                {
+                  // The provider adopts GitLab's protection of the default branch only; any other
+                  // protected branch would fail at apply with "already exists".
+                  condition: Op.eq(props.defaultBranch, props.branch),
+                  errorMessage: `gitlab.branch must be the GitOps project's default branch, whose protection Terraform takes over. Set gitlab.branch to it, or make ${props.branch} the default branch.`,
+                },
+              ]),
           {
             condition: `\${${gitlab.fqn}.enterprise && (${major} > 17 || (${major} == 17 && ${minor} >= 5))}`,
             errorMessage:

@@ -7,6 +7,9 @@ import { Construct } from "constructs";
 import { MANAGED_BY_TERRAFORM } from "./cluster-vars";
 import { NOTIFICATION_CONTROLLER, WEBHOOK_RECEIVER } from "../flux/api";
 
+/** The NLB's TLS policy: TLS 1.3 and 1.2 only. */
+export const TLS_POLICY = "ELBSecurityPolicy-TLS13-1-2-2021-06";
+
 export interface WebhookReceiverProps {
   /** GitLab project id the hook is added to. */
   readonly project: string;
@@ -44,11 +47,13 @@ export class WebhookReceiver extends Construct {
       dependsOn: props.dependsOn,
     });
 
-    // An NLB from the in-tree AWS cloud provider; with a certificate it terminates TLS on 443.
+    // An NLB from the AWS cloud provider; with a certificate it terminates TLS on 443, TLS 1.2
+    // and 1.3 only (https://docs.aws.amazon.com/elasticloadbalancing/latest/network/describe-ssl-policies.html).
     const annotations: Record<string, string> = { "service.beta.kubernetes.io/aws-load-balancer-type": "nlb" };
     if (tls) {
       annotations["service.beta.kubernetes.io/aws-load-balancer-ssl-cert"] = props.certificateArn!;
       annotations["service.beta.kubernetes.io/aws-load-balancer-ssl-ports"] = "443";
+      annotations["service.beta.kubernetes.io/aws-load-balancer-ssl-negotiation-policy"] = TLS_POLICY;
     }
     this.service = new ServiceV1(this, "service", {
       metadata: {

@@ -41,5 +41,14 @@ export const IMAGE_RECEIVER = { name: "gitlab-ci-oidc", namespace: FLUX_NAMESPAC
 /** The pods behind Flux's `webhook-receiver` Service, and the port they listen on. */
 export const NOTIFICATION_CONTROLLER = { selector: { app: "notification-controller" }, receiverPort: 9292 } as const;
 
+/**
+ * The service account Flux impersonates to apply the apps (clusters/apps.yaml names it), and the
+ * Flux objects it may manage in the Flux namespace: the app's image automation.
+ */
+export const APPS_RECONCILER = {
+  name: "apps-reconciler",
+  fluxResources: [{ apiGroup: "image.toolkit.fluxcd.io", resources: ["imagerepositories", "imagepolicies", "imageupdateautomations"] }],
+} as const;
+
 /** The notification Provider that posts commit statuses, and the Secret with its token and address. */
 export const COMMIT_STATUS = { providerName: "gitlab-commit-status", secretName: "gitlab-commit-status" } as const;

@@ -38,6 +38,7 @@ export function renderCluster(tree: CommittedTree, repoDir: string): { objects: 
   };
   for (const o of tree.terraformObjects) add(o, "terraform");
   const queue: K8sObject[] = [stubFluxSystem(tree, repoDir)];
+  const impersonated: Impersonated[] = [];
   const done = new Set<string>();
   const deferred = new Set<string>();
   while (queue.length > 0) {
@@ -77,11 +78,71 @@ export function renderCluster(tree: CommittedTree, repoDir: string): { objects: 
         }
       }
       problems.push(...validateObject(object).map((p) => `${label}: ${p}`));
+      if (spec.serviceAccountName) impersonated.push({ object, account: spec.serviceAccountName, accountNamespace: k.metadata.namespace!, where: label });
       add(object, where);
       if (object.apiVersion === FLUX_KUSTOMIZATION && object.kind === "Kustomization") queue.push(object);
     }
   }
+  problems.push(...impersonationProblems(impersonated, objects));
   return { objects: [...objects.values()], problems };
+}
+
+/**
+ * A Kustomization with `serviceAccountName` applies as that account: each object must be of a
+ * kind a Role bound to the account lets it patch, in the object's namespace; nothing
+ * cluster-scoped. (Roles are modelled; a binding to a ClusterRole is reported, not guessed.)
+ */
+interface Impersonated {
+  readonly object: K8sObject;
+  /** The Kustomization's `serviceAccountName`, in the Kustomization's namespace. */
+  readonly account: string;
+  readonly accountNamespace: string;
+  readonly where: string;
+}
+
+type Rule = { apiGroups: string[]; resources: string[]; verbs: string[] };
+
+function impersonationProblems(applied: Impersonated[], objects: Map<string, AppliedObject>): string[] {
+  const problems: string[] = [];
+  const rulesFor = (accountNamespace: string, account: string, namespace: string): Rule[] => {
+    const rules: Rule[] = [];
+    for (const { object } of objects.values()) {
+      const subjects = (object.subjects as { kind: string; name: string; namespace?: string }[] | undefined) ?? [];
+      if (object.kind !== "RoleBinding" || object.metadata.namespace !== namespace) continue;
+      if (!subjects.some((s) => s.kind === "ServiceAccount" && s.name === account && s.namespace === accountNamespace)) continue;
+      const ref = object.roleRef as { kind: string; name: string };
+      if (ref.kind !== "Role") {
+        problems.push(`RoleBinding ${namespace}/${object.metadata.name} grants ClusterRole ${ref.name}, whose rules this check does not model`);
+        continue;
+      }
+      rules.push(...(((objects.get(`Role/${namespace}/${ref.name}`)?.object.rules as Rule[] | undefined) ?? [])));
+    }
+    return rules;
+  };
+  for (const { object, account, accountNamespace, where } of applied) {
+    const namespace = object.metadata.namespace;
+    if (!objects.has(`ServiceAccount/${accountNamespace}/${account}`)) {
+      problems.push(`${where}: serviceAccountName ${account} does not exist in ${accountNamespace}`);
+      continue;
+    }
+    const group = object.apiVersion.includes("/") ? object.apiVersion.split("/")[0] : "";
+    const resource = plural(object.kind);
+    const allowed =
+      namespace !== undefined &&
+      rulesFor(accountNamespace, account, namespace).some(
+        (r) => (r.apiGroups.includes(group) || r.apiGroups.includes("*")) && (r.resources.includes(resource) || r.resources.includes("*")) && (r.verbs.includes("patch") || r.verbs.includes("*")),
+      );
+    if (!allowed) problems.push(`${where}: applied as ${account}, which may not patch ${resource}.${group || "core"} in ${namespace ?? "(cluster scope)"}: the API server refuses it`);
+  }
+  return [...new Set(problems)];
+}
+
+/** The resource name of a kind, as RBAC rules write it. */
+function plural(kind: string): string {
+  const lower = kind.toLowerCase();
+  if (lower.endsWith("y")) return `${lower.slice(0, -1)}ies`;
+  if (lower.endsWith("s")) return `${lower}es`;
+  return `${lower}s`;
 }
 
 /** The variables of a postBuild: substituteFrom in order (later wins), `missing` listing absent non-optional sources. */

@@ -1,6 +1,6 @@
 import { Testing } from "cdktf";
 import type { EnvironmentConfig } from "../../config/load";
-import { ecrRepositoryName } from "../../config/names";
+import { clusterRoleName, ecrRepositoryName, ROLE_PURPOSES } from "../../config/names";
 import { BootstrapStack } from "../../stacks/bootstrap-stack";
 import { CORE_OUTPUTS } from "../../stacks/core-stack";
 
@@ -20,7 +20,7 @@ export interface CommittedTree {
   readonly files: ReadonlyMap<string, string>;
   /** Paths Terraform creates once and then leaves to Flux (`ignore_changes = [content]`). */
   readonly fluxOwned: readonly string[];
-  /** Namespaces, ConfigMaps and Secrets Terraform creates in the cluster (Secret data left out). */
+  /** Namespaces, NetworkPolicies, ConfigMaps and Secrets Terraform creates in the cluster (Secret data left out). */
   readonly terraformObjects: readonly K8sObject[];
 }
 
@@ -40,8 +40,8 @@ export function coreStandIns(env: EnvironmentConfig): Record<string, string> {
     [CORE_OUTPUTS.vpcId]: "vpc-0a1b2c3d4e5f67890",
     [CORE_OUTPUTS.ecrRepositoryUrl]: `${registry}/${ecrRepositoryName(env)}`,
     [CORE_OUTPUTS.ecrRepositoryArn]: `arn:aws:ecr:${env.region}:${account}:repository/${ecrRepositoryName(env)}`,
-    [CORE_OUTPUTS.imageReflectorRoleArn]: `arn:aws:iam::${account}:role/${env.cluster.name}-flux-image-reflector`,
-    [CORE_OUTPUTS.clusterAutoscalerRoleArn]: `arn:aws:iam::${account}:role/${env.cluster.name}-cluster-autoscaler`,
+    [CORE_OUTPUTS.imageReflectorRoleArn]: `arn:aws:iam::${account}:role/${clusterRoleName(env, ROLE_PURPOSES.imageReflector)}`,
+    [CORE_OUTPUTS.clusterAutoscalerRoleArn]: `arn:aws:iam::${account}:role/${clusterRoleName(env, ROLE_PURPOSES.clusterAutoscaler)}`,
   };
 }
 
@@ -89,6 +89,35 @@ export function readCommittedTree(env: EnvironmentConfig, json: Json): Committed
     const data: Record<string, string | undefined> = {};
     for (const [key, value] of Object.entries(cm.data ?? {})) data[key] = resolve(value);
     terraformObjects.push({ apiVersion: "v1", kind: "ConfigMap", metadata: { name: cm.metadata.name, namespace: cm.metadata.namespace }, data });
+  }
+  for (const policy of of("kubernetes_network_policy_v1")) {
+    const spec = policy.spec?.[0] ?? policy.spec ?? {};
+    terraformObjects.push({
+      apiVersion: "networking.k8s.io/v1",
+      kind: "NetworkPolicy",
+      metadata: { name: policy.metadata.name, namespace: policy.metadata.namespace },
+      spec: { podSelector: spec.pod_selector ?? {}, policyTypes: spec.policy_types ?? [] },
+    });
+  }
+  for (const account of of("kubernetes_service_account_v1")) {
+    terraformObjects.push({ apiVersion: "v1", kind: "ServiceAccount", metadata: { name: account.metadata.name, namespace: account.metadata.namespace } });
+  }
+  for (const role of of("kubernetes_role_v1")) {
+    terraformObjects.push({
+      apiVersion: "rbac.authorization.k8s.io/v1",
+      kind: "Role",
+      metadata: { name: role.metadata.name, namespace: role.metadata.namespace },
+      rules: role.rule.map((r: Json) => ({ apiGroups: r.api_groups, resources: r.resources, verbs: r.verbs })),
+    });
+  }
+  for (const binding of of("kubernetes_role_binding_v1")) {
+    terraformObjects.push({
+      apiVersion: "rbac.authorization.k8s.io/v1",
+      kind: "RoleBinding",
+      metadata: { name: binding.metadata.name, namespace: binding.metadata.namespace },
+      roleRef: { apiGroup: binding.role_ref.api_group, kind: binding.role_ref.kind, name: binding.role_ref.name },
+      subjects: binding.subject.map((s: Json) => ({ kind: s.kind, name: s.name, namespace: s.namespace })),
+    });
   }
   for (const secret of of("kubernetes_secret_v1")) {
     // Only the keys: values are secrets computed at apply.

@@ -35,9 +35,14 @@ export function substitute(
   }
   if (problems.length) return { problems };
   // With no variables at all Flux does not substitute (unless spec.postBuild.substituteStrategy is Always).
-  if (Object.keys(vars).length === 0 && !always) return { object, problems: [] };
-  // go-yaml v2 as sigs.k8s.io/yaml drives it: keys sorted, strings quoted only where YAML 1.1 needs it.
-  const text = stringify(object, { version: "1.1", lineWidth: 0, sortMapEntries: true });
+  if (Object.keys(vars).length === 0 && !always) {
+    const literal = [...new Set(JSON.stringify(object).match(/\$\{[^}]*\}/g) ?? [])];
+    return { object, problems: literal.map((v) => `holds ${v} but postBuild has no variables (its optional sources are absent), so it reaches the cluster literally`) };
+  }
+  // go-yaml v2 as sigs.k8s.io/yaml drives it: keys sorted, strings quoted only where YAML 1.1
+  // needs it, single quotes preferred. Residual gap: where go-yaml picks another style (line
+  // folding, a multi-line string's style), a value with quotes may parse differently there.
+  const text = stringify(object, { version: "1.1", lineWidth: 0, sortMapEntries: true, singleQuote: true });
   const result = envsubst(text, (name) => (name in vars ? { value: vars[name] } : undefined));
   if (result.problems.length) return { problems: result.problems };
   const doc = parseDocument(result.text, { version: "1.1", uniqueKeys: true });

@@ -55,7 +55,13 @@ function mapValues(object: any, fn: (v: any) => any): any {
 export function validateObject(object: K8sObject): string[] {
   const problems: string[] = [];
   const name = object.metadata?.name;
-  if (!name || !DNS_SUBDOMAIN.test(name) || name.length > 253) problems.push(`metadata.name ${JSON.stringify(name)} is not a valid Kubernetes name`);
+  if (typeof name !== "string" || !DNS_SUBDOMAIN.test(name) || name.length > 253) problems.push(`metadata.name ${JSON.stringify(name)} is not a valid Kubernetes name`);
+  // The API server takes only strings here; a substituted `on` or `1.10` arrives as a boolean or number.
+  for (const field of ["labels", "annotations"] as const) {
+    for (const [key, value] of Object.entries((object.metadata?.[field] as Record<string, unknown> | undefined) ?? {})) {
+      if (typeof value !== "string") problems.push(`metadata.${field}.${key} must be a string, not ${JSON.stringify(value)}`);
+    }
+  }
   const namespace = object.metadata?.namespace;
   if (namespace !== undefined && (typeof namespace !== "string" || !/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(namespace) || namespace.length > 63)) {
     problems.push(`metadata.namespace ${JSON.stringify(namespace)} is not a valid namespace name`);

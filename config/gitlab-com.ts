@@ -14,6 +14,17 @@ const GITLAB_COM_HOST_KEYS = [
   "ecdsa-sha2-nistp256 AAAAE2VjZHNhLXNoYTItbmlzdHAyNTYAAAAIbmlzdHAyNTYAAABBBFSMqzJeV9rUzU4kWitGjeR4PWSa29SPqJ1fVkhtj3Hw9xjLVXVYrU9QlYWrOLXBpQ6KWjbjTDTdDkoohFzgbEY=",
 ];
 
+/**
+ * The addresses GitLab.com sends webhooks from ("IP range",
+ * https://docs.gitlab.com/user/gitlab_com/#ip-range): `sourceRanges: [gitlab.com]` stands for them.
+ */
+export const GITLAB_COM_WEBHOOK_RANGES = ["34.74.90.64/28", "34.74.226.0/24"];
+
+/** The CIDRs the webhook load balancer admits, with `gitlab.com` expanded. */
+export function webhookSourceRanges(env: EnvironmentConfig): string[] {
+  return [...new Set((env.gitops.webhook.sourceRanges ?? []).flatMap((r) => (r === "gitlab.com" ? GITLAB_COM_WEBHOOK_RANGES : [r])))];
+}
+
 /** The known_hosts text Flux checks the Git host against: configured, or GitLab.com's published keys. */
 export function knownHosts(env: EnvironmentConfig): string {
   if (env.gitlab.sshKnownHosts) return env.gitlab.sshKnownHosts.join("\n") + "\n";
