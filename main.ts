@@ -1,6 +1,7 @@
 import { App } from "cdktf";
 import { ConfigError, loadEnvironment } from "./config/load";
 import { BootstrapStack } from "./stacks/bootstrap-stack";
+import { CiStack } from "./stacks/ci-stack";
 import { CoreStack } from "./stacks/core-stack";
 import { finishSynth } from "./stacks/terraform-settings";
 
@@ -20,5 +21,7 @@ try {
 const app = new App();
 new CoreStack(app, "core", env);
 new BootstrapStack(app, "bootstrap", env);
+// Only with `delivery` configured: the OIDC provider and the roles GitLab CI assumes.
+if (env.delivery) new CiStack(app, "ci", env);
 app.synth();
 finishSynth(app, __dirname, ["core", "bootstrap"]);

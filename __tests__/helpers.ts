@@ -20,6 +20,13 @@ process.env.GITLAB_TOKEN = TOKEN_CANARY;
 /** The committed environments: every stack is snapshotted for each. */
 export const ENVIRONMENTS = knownEnvironments();
 
+/**
+ * The shipped example environments: each stack is snapshotted for these. An environment a team
+ * adds is checked by every invariant, render and security test, but needs no snapshot, so adding
+ * one stays a one-file change.
+ */
+export const SNAPSHOT_ENVIRONMENTS = ["dev", "prod"].filter((e) => ENVIRONMENTS.includes(e));
+
 /** A committed environment with `patch` merged over its file, validated like the real thing. */
 export function environment(name = "dev", patch: Json = {}): EnvironmentConfig {
   if (Object.keys(patch).length === 0) return loadEnvironment(name);

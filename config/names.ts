@@ -1,3 +1,4 @@
+import { createHash } from "crypto";
 import type { EnvironmentConfig } from "./load";
 
 /**
@@ -37,3 +38,40 @@ export const gitSshHost = (env: EnvironmentConfig) => env.gitlab.sshHost ?? new 
 
 /** The SSH URL Flux clones; the provider rejects the scp form `git@host:path`. */
 export const gitSshUrl = (env: EnvironmentConfig) => `ssh://git@${gitSshHost(env)}/${gitopsProjectPath(env)}.git`;
+
+/**
+ * The GitLab instance as IAM names its OIDC provider and prefixes its condition keys: the
+ * issuer URL without the scheme (`gitlab.com`, or `git.example.com/gitlab` for a relative URL root).
+ * https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_iam-condition-keys.html#condition-keys-wif
+ */
+export const gitlabIssuerHost = (env: EnvironmentConfig) => env.gitlab.baseUrl.replace(/^https?:\/\//, "");
+
+/** The account's IAM OIDC provider for the GitLab instance, by ARN (built, not looked up: plans stay offline). */
+/** The AWS partition of the environment's region, known at synth (policies stay plain JSON). */
+export const partitionOf = (env: EnvironmentConfig) =>
+  env.region.startsWith("cn-") ? "aws-cn" : env.region.startsWith("us-gov-") ? "aws-us-gov" : "aws";
+
+export const gitlabOidcProviderArn = (env: EnvironmentConfig, partition: string = partitionOf(env)) =>
+  `arn:${partition}:iam::${delivery(env).awsAccountId}:oidc-provider/${gitlabIssuerHost(env)}`;
+
+/** The roles GitLab CI jobs assume: `plan` (read-only, any branch), `deploy` (default branch), `ecr-push` (the app's tags). */
+export type CiRoleKind = "plan" | "deploy" | "ecr-push";
+export const ciRoleName = (env: EnvironmentConfig, kind: CiRoleKind) => `${env.cluster.name}-gitlab-${kind}`;
+export const ciRoleArn = (env: EnvironmentConfig, kind: CiRoleKind, partition: string = partitionOf(env)) =>
+  `arn:${partition}:iam::${delivery(env).awsAccountId}:role/${ciRoleName(env, kind)}`;
+
+function delivery(env: EnvironmentConfig) {
+  if (!env.delivery) throw new Error(`${env.name}: the delivery section is not configured`);
+  return env.delivery;
+}
+
+/** The `aud` the app's ID token carries for this cluster's image Receiver: a token for another cluster is refused. */
+export const imageReceiverAudience = (env: EnvironmentConfig) => `flux-${env.cluster.name}`;
+
+/**
+ * The path Flux serves a Receiver at: `/hook/` + sha256(token + name + namespace); a generic-oidc
+ * Receiver has no token (notification-controller api/v1 Receiver.GetWebhookPath). Compare with
+ * the Receiver's `status.webhookPath` after the first deploy.
+ */
+export const receiverPath = (receiver: { name: string; namespace: string }, token = "") =>
+  `/hook/${createHash("sha256").update(`${token}${receiver.name}${receiver.namespace}`).digest("hex")}`;

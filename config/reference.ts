@@ -2,6 +2,7 @@ import { readFileSync, writeFileSync } from "fs";
 import * as path from "path";
 import type { z } from "zod";
 import { environmentSchema } from "./schema";
+import { DELIVERY_RULES } from "./schema-delivery";
 
 /**
  * The README's configuration table, generated from the schema: the keys and defaults come from
@@ -80,6 +81,7 @@ export const RULES: Record<string, string> = {
   "backend.project": "gitlab: numeric project id or `group/project` path",
   "backend.readersMaySeeSecrets":
     "gitlab: must be `true`, acknowledging that the state project's Maintainers and CI jobs can read the state, Flux's deploy key included",
+  ...DELIVERY_RULES,
 };
 
 /** One leaf key of the schema: its dotted path, default (if any) and whether it must be given. */

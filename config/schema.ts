@@ -4,6 +4,7 @@ import { backend } from "./backend-schema";
 import * as gitlabRules from "./gitlab-rules";
 import { AZ, cidr, K8S_NAME, narrowCidr, PUBLIC_HOSTNAME, region, semverRange, tags, uniqueList } from "./rules";
 import { DEFAULT_KUBERNETES_VERSION, EKS_KUBERNETES_VERSIONS } from "./versions";
+import { deliverySchema } from "./schema-delivery";
 
 /**
  * The schema of one environment file (`config/environments/<name>.yaml`).
@@ -234,6 +235,7 @@ const environmentObject = z.strictObject({
   ecr: ecr.prefault({}),
   gitlab,
   gitops: gitops.prefault({}),
+  delivery: deliverySchema.optional(),
   backend: backend.prefault({ type: "local" }),
 });
 

@@ -9,7 +9,7 @@ import { Fn, ITerraformDependable, TerraformOutput, TerraformStack, Token } from
 import { Construct } from "constructs";
 import type { EnvironmentConfig } from "../config/load";
 import { knownHosts, webhookSourceRanges } from "../config/gitlab-com";
-import { gitopsProjectPath, gitSshUrl, syncPath } from "../config/names";
+import { gitopsProjectPath, gitSshUrl, imageReceiverAudience, receiverPath, syncPath } from "../config/names";
 import { CLUSTER_AUTOSCALER_VERSIONS, KubernetesVersion } from "../config/versions";
 import { BranchProtection } from "../constructs/bootstrap/branch-protection";
 import { CLUSTER_VARS_NAME, ClusterVars } from "../constructs/bootstrap/cluster-vars";
@@ -21,6 +21,7 @@ import {
   FLUX_NAMESPACE,
   FLUX_SOURCE_NAME,
   IMAGE_AUTOMATION_COMPONENTS,
+  IMAGE_RECEIVER,
 } from "../constructs/flux/api";
 import { FluxBootstrapGit } from "../constructs/flux/bootstrap-git";
 import { FluxProvider } from "../constructs/flux/provider";
@@ -38,6 +39,9 @@ export function gitopsFeatures(env: EnvironmentConfig): Feature[] {
   const features: Feature[] = [];
   if (env.gitops.webhook.enabled) features.push("webhook");
   if (env.gitops.commitStatus.enabled) features.push("commit-status");
+  // The app's release pipeline reaches the Receiver through the webhook's TLS load balancer.
+  if (env.delivery?.appProject && env.gitops.webhook.enabled && env.gitops.webhook.hostname)
+    features.push("image-receiver");
   return features;
 }
 
@@ -180,6 +184,11 @@ export class BootstrapStack extends TerraformStack {
         dependsOn: [flux],
       });
       handoff.push(status.token);
+      // Read by the scheduled rotation job (scripts/ci/rotate-token.sh) and shown in its log.
+      new TerraformOutput(this, "commit_status_token_expires_at", {
+        value: status.token.expiresAt,
+        description: "Expiry of Flux's commit-status token",
+      });
     }
 
     new GitopsFiles(this, "gitops-files", {
@@ -193,11 +202,26 @@ export class BootstrapStack extends TerraformStack {
         APP_REPLICAS: env.gitops.appReplicas,
         IMAGE_SEMVER_RANGE: env.gitops.imageSemverRange,
         CLUSTER_AUTOSCALER_CHART: CLUSTER_AUTOSCALER_VERSIONS.chart,
+        GITLAB_URL: env.gitlab.baseUrl,
+        APP_PROJECT: env.delivery?.appProject,
+        OIDC_AUDIENCE: imageReceiverAudience(env),
       },
       features: gitopsFeatures(env),
       dependsOn: handoff,
     });
 
+    if (gitopsFeatures(env).includes("image-receiver")) {
+      // What the app's release pipeline needs (ci/app.gitlab-ci.yml: FLUX_RECEIVER_URL, FLUX_AUDIENCE); neither is a secret.
+      new TerraformOutput(this, "image_receiver_url", {
+        value: `https://${env.gitops.webhook.hostname}${receiverPath(IMAGE_RECEIVER)}`,
+        description:
+          "Compare the path with: kubectl -n flux-system get receiver gitlab-ci-oidc -o jsonpath='{.status.webhookPath}'",
+      });
+      new TerraformOutput(this, "image_receiver_audience", {
+        value: imageReceiverAudience(env),
+        description: "The aud of the app's ID token",
+      });
+    }
     new TerraformOutput(this, "gitops_repository_url", {
       value: gitSshUrl(env),
       description: "Repository Flux syncs from",

@@ -3,12 +3,22 @@ import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { TerraformOutput, TerraformStack } from "cdktf";
 import { Construct } from "constructs";
 import type { EnvironmentConfig } from "../config/load";
-import { clusterRoleName, ecrRepositoryName, flowLogGroupName, ROLE_PURPOSES } from "../config/names";
+import {
+  ciRoleArn,
+  ciRoleName,
+  clusterRoleName,
+  ecrRepositoryName,
+  flowLogGroupName,
+  gitlabIssuerHost,
+  gitlabOidcProviderArn,
+  ROLE_PURPOSES,
+} from "../config/names";
 import { ADDONS_BEFORE_NODES } from "../config/schema";
 import { terraformLiteralMap } from "../config/terraform-literal";
 import { ClusterAutoscalerIdentity } from "../constructs/core/cluster-autoscaler-identity";
 import { ContainerRegistry } from "../constructs/core/container-registry";
 import { EksAddons } from "../constructs/core/eks-addons";
+import { EcrPushRole } from "../constructs/core/ecr-push-role";
 import { controlPlaneLogGroup, EksCluster } from "../constructs/core/eks-cluster";
 import { LogsKey } from "../constructs/core/logs-key";
 import { KubeconfigUpdate, kubeconfigCommand } from "../constructs/core/kubeconfig-update";
@@ -78,6 +88,8 @@ export class CoreStack extends TerraformStack {
       region: env.region,
       subnetIds: network.privateSubnetIds,
       logsKey: logs,
+      // The pipeline's deploy role (ci stack) runs bootstrap, which needs cluster-admin.
+      adminPrincipalArns: [...env.cluster.adminPrincipalArns, ...(env.delivery ? [ciRoleArn(env, "deploy")] : [])],
     });
     const clusterName = eks.cluster.name;
     const cluster = { clusterName, clusterArn: eks.cluster.arn };
@@ -141,6 +153,15 @@ export class CoreStack extends TerraformStack {
       // This environment's repository only, not every repository in the account.
       inlinePolicy: registry.readPolicy(),
     });
+    const push = env.delivery?.appProject
+      ? new EcrPushRole(this, "ecr-push-identity", {
+          roleName: ciRoleName(env, "ecr-push"),
+          providerArn: gitlabOidcProviderArn(env),
+          issuerHost: gitlabIssuerHost(env),
+          appProject: env.delivery.appProject,
+          repositoryArn: registry.repository.arn,
+        })
+      : undefined;
     const autoscaler = new ClusterAutoscalerIdentity(this, "cluster-autoscaler-identity", {
       name,
       ...cluster,
@@ -177,6 +198,12 @@ export class CoreStack extends TerraformStack {
       imageReflectorRoleArn: { value: reflector.role.arn, description: "IAM role Flux reads ECR tags with" },
       clusterAutoscalerRoleArn: { value: autoscaler.role.arn, description: "IAM role of the cluster autoscaler" },
     };
+    if (push) {
+      new TerraformOutput(this, "ecr_push_role_arn", {
+        value: push.ciRole.role.arn,
+        description: "AWS_ROLE_ARN of the app's image push job",
+      });
+    }
     for (const [key, output] of Object.entries(outputs)) {
       new TerraformOutput(this, CORE_OUTPUTS[key as keyof typeof CORE_OUTPUTS], output);
     }

@@ -11,8 +11,8 @@ import {
 import type { Construct } from "constructs";
 import type { EnvironmentConfig } from "../config/load";
 
-/** The two stack ids; state is kept per environment and per stack. */
-export type StackId = "core" | "bootstrap";
+/** The stack ids; state is kept per environment and per stack. `ci` is applied once by an administrator. */
+export type StackId = "core" | "bootstrap" | "ci";
 
 /**
  * Terraform runs each stack in `cdktf.out/stacks/<id>`, so a path relative to that folder
@@ -69,6 +69,14 @@ export function configureBackend(stack: TerraformStack, env: EnvironmentConfig, 
       return;
     }
   }
+}
+
+/** The S3 object holding a stack's state, for IAM policies; undefined for other backends. */
+export function stateObjectArn(env: EnvironmentConfig, stack: StackId, partition: string): string | undefined {
+  const backend = env.backend;
+  return backend.type === "s3"
+    ? `arn:${partition}:s3:::${backend.bucket}/${s3Key(backend.keyPrefix, env, stack)}`
+    : undefined;
 }
 
 /** Reads another stack's outputs from the same kind of backend, in the same environment. */

@@ -65,7 +65,7 @@ describe("webhook receiver over TLS", () => {
     expect(receiver.spec.resources).toEqual([
       { apiVersion: "source.toolkit.fluxcd.io/v1", kind: "GitRepository", name: "flux-system" },
     ]);
-    expect(files.find((f) => f.file_path.endsWith("receiver.yaml"))!.file_path).toBe(
+    expect(files.find((f) => f.file_path.endsWith("webhook/receiver.yaml"))!.file_path).toBe(
       "clusters/flux-dev/webhook/receiver.yaml",
     );
   });
@@ -195,5 +195,54 @@ describe("commit status in GitLab", () => {
     });
     expect(text).not.toContain(CANARY);
     expect(files.some((f) => /token:/.test(f.text))).toBe(false);
+  });
+});
+
+describe("image Receiver (generic-oidc) for the app's release pipeline", () => {
+  const { json, files, doc } = bootstrap({ webhook: TLS });
+  const receiver = doc("image-receiver/receiver.yaml");
+  const provider = receiver.spec.oidcProviders[0];
+
+  test("committed beside the webhook, served without a secret, for the GitLab instance and this cluster's audience", () => {
+    expect(files.map((f) => f.file_path)).toContain("clusters/flux-dev/image-receiver/receiver.yaml");
+    expect(receiver).toMatchObject({
+      apiVersion: "notification.toolkit.fluxcd.io/v1",
+      kind: "Receiver",
+      spec: { type: "generic-oidc" },
+    });
+    expect(receiver.spec.secretRef).toBeUndefined();
+    expect(receiver.spec.oidcProviders).toHaveLength(1);
+    expect(provider.issuerURL).toBe("https://gitlab.com");
+    expect(provider.audience).toBe("flux-flux-dev");
+  });
+
+  test("its claims are checked one by one: the app project exactly, a tag, a protected one", () => {
+    expect(provider.validations.map((v: Json) => v.expression)).toEqual([
+      "claims.project_path == 'my-group/nginx-app'",
+      "claims.ref_type == 'tag'",
+      "claims.ref_protected == 'true'",
+    ]);
+  });
+
+  test("it reconciles the app's ImageRepository, nothing else", () => {
+    expect(receiver.spec.resources).toEqual([
+      { apiVersion: "image.toolkit.fluxcd.io/v1", kind: "ImageRepository", name: "nginx", namespace: "flux-system" },
+    ]);
+  });
+
+  test("the URL and audience the app's pipeline needs are outputs; the path is Flux's formula with no token", () => {
+    const path = `/hook/${createHash("sha256").update("gitlab-ci-oidcflux-system").digest("hex")}`;
+    expect(json.output.image_receiver_url.value).toBe(`https://flux-hook.example.com${path}`);
+    expect(json.output.image_receiver_audience.value).toBe("flux-flux-dev");
+  });
+
+  test("absent without an app project, and without a TLS hostname to reach it", () => {
+    const env = environment("dev", { gitops: { webhook: TLS } });
+    const noApp = synth(
+      (app) => new BootstrapStack(app, "bootstrap", { ...env, delivery: { ...env.delivery!, appProject: undefined } }),
+    );
+    expect(noApp).not.toMatch(/image-receiver/);
+    const http = bootstrap({ webhook: { enabled: true, allowInsecureHttp: true, sourceRanges: ["198.51.100.0/24"] } });
+    expect(http.files.map((f) => f.file_path).filter((p) => p.includes("image-receiver"))).toEqual([]);
   });
 });

@@ -81,8 +81,9 @@ describe("core stack, planned by the real Terraform", () => {
         aws_cloudwatch_log_group: 2,
         aws_flow_log: 1,
         aws_eks_cluster: 1,
-        aws_eks_access_entry: 1,
-        aws_eks_access_policy_association: 1,
+        // the configured admin and the pipeline's deploy role
+        aws_eks_access_entry: 2,
+        aws_eks_access_policy_association: 2,
         aws_eks_node_group: 1,
         aws_launch_template: 1,
         aws_eks_addon: env.cluster.addons.length,
@@ -91,8 +92,9 @@ describe("core stack, planned by the real Terraform", () => {
         aws_ecr_lifecycle_policy: 1,
         terraform_data: 1,
       });
-      // cluster, node, EBS CSI, VPC CNI, image reflector, cluster autoscaler and flow log roles.
-      expect(plan.countsByType.aws_iam_role).toBe(7);
+      // cluster, node, EBS CSI, VPC CNI, image reflector, cluster autoscaler and flow log roles,
+      // and the app's ECR push role.
+      expect(plan.countsByType.aws_iam_role).toBe(8);
 
       // The HCL plans to exactly the same, resource by resource.
       expect(Object.keys(fromHcl.plannedValues).sort()).toEqual(Object.keys(plan.plannedValues).sort());

@@ -23,13 +23,19 @@ export interface SynthValues {
   readonly IMAGE_SEMVER_RANGE: string;
   /** Chart versions are pinned in config/versions.ts, not in the YAML. */
   readonly CLUSTER_AUTOSCALER_CHART: string;
+  /** The GitLab instance URL: the issuer of the ID tokens the image Receiver accepts (feature image-receiver). */
+  readonly GITLAB_URL?: string;
+  /** `group/project` of the app whose release pipeline may wake Flux (feature image-receiver). */
+  readonly APP_PROJECT?: string;
+  /** The audience the app's ID token must carry for this cluster (feature image-receiver). */
+  readonly OIDC_AUDIENCE?: string;
 }
 const PLACEHOLDER = /__([A-Z][A-Z_]*[A-Z])__/g;
 const HAS_PLACEHOLDER = /__[A-Z][A-Z_]*[A-Z]__/;
 const WHOLE_PLACEHOLDER = /^__([A-Z][A-Z_]*[A-Z])__$/;
 
 /** Opt-in parts of the GitOps content, each turned on per environment. */
-export type Feature = "webhook" | "commit-status";
+export type Feature = "webhook" | "commit-status" | "image-receiver";
 
 /**
  * How config_files/ maps onto the environment's GitOps repository (the Flux reference layout).
@@ -49,6 +55,11 @@ export const LAYOUT: {
     source: "features/commit-status",
     target: (v) => `clusters/${v.CLUSTER_NAME}/commit-status`,
     feature: "commit-status",
+  },
+  {
+    source: "features/image-receiver",
+    target: (v) => `clusters/${v.CLUSTER_NAME}/image-receiver`,
+    feature: "image-receiver",
   },
 ];
 

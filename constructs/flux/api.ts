@@ -39,6 +39,9 @@ export const WEBHOOK_RECEIVER = {
   secretName: "webhook-token",
 } as const;
 
+/** The generic-oidc Receiver the app's release pipeline calls (config_files/features/image-receiver). */
+export const IMAGE_RECEIVER = { name: "gitlab-ci-oidc", namespace: FLUX_NAMESPACE } as const;
+
 /** The pods behind Flux's `webhook-receiver` Service, and the port they listen on. */
 export const NOTIFICATION_CONTROLLER = { selector: { app: "notification-controller" }, receiverPort: 9292 } as const;
 

@@ -3,6 +3,7 @@ import { tmpdir } from "os";
 import * as path from "path";
 import { AppliedObject, renderCluster } from "./cluster";
 import type { CommittedTree } from "./committed";
+import { kustomizeTool } from "./kustomize";
 import { checkReferences } from "./references";
 
 export { committedTree, readCommittedTree } from "./committed";
@@ -22,6 +23,8 @@ export interface ClusterResult {
  * builds it. A scenario's problems are prefixed with the scenario and environment.
  */
 export function renderCheck(trees: readonly CommittedTree[]): { results: ClusterResult[]; problems: string[] } {
+  // Without kustomize nothing can be built: say that once, not as a problem per Kustomization.
+  kustomizeTool();
   const scenarios: [string, readonly CommittedTree[]][] = trees.map((t) => [`${t.environment} alone`, [t]]);
   if (trees.length > 1) scenarios.push(["all environments", trees]);
   const results = scenarios.flatMap(([name, members]) => renderScenario(name, members));

@@ -1,0 +1,38 @@
+import { Testing, TerraformStack } from "cdktf";
+import "cdktf/lib/testing/adapters/jest";
+import { EcrPushRole } from "../../../constructs/core/ecr-push-role";
+import { Json } from "../../helpers";
+
+const REPO = "arn:aws:ecr:us-west-2:123456789012:repository/dev/nginx";
+
+describe("EcrPushRole", () => {
+  const stack = new TerraformStack(Testing.app(), "test");
+  new EcrPushRole(stack, "push", {
+    roleName: "push",
+    providerArn: "arn:aws:iam::123456789012:oidc-provider/gitlab.com",
+    issuerHost: "gitlab.com",
+    appProject: "g/app",
+    repositoryArn: REPO,
+  });
+  const json: Json = JSON.parse(Testing.synth(stack));
+  const role: Json = Object.values(json.resource.aws_iam_role)[0] as Json;
+  const policy: Json = JSON.parse((Object.values(json.resource.aws_iam_role_policy)[0] as Json).policy);
+
+  test("trusted for the app project's tags only", () => {
+    expect(JSON.parse(role.assume_role_policy).Statement[0].Condition).toEqual({
+      StringEquals: { "gitlab.com:aud": "sts.amazonaws.com" },
+      StringLike: { "gitlab.com:sub": "project_path:g/app:ref_type:tag:ref:*" },
+    });
+  });
+
+  test("pushes to its one repository; only the login token is account-wide", () => {
+    const [login, push, ...more] = policy.Statement;
+    expect(more).toHaveLength(0);
+    expect(login).toEqual({ Effect: "Allow", Action: "ecr:GetAuthorizationToken", Resource: "*" });
+    expect(push.Resource).toBe(REPO);
+    expect(push.Action).toEqual(expect.arrayContaining(["ecr:PutImage", "ecr:CompleteLayerUpload"]));
+    expect(
+      push.Action.every((a: string) => !a.includes("*") && !/Delete|SetRepositoryPolicy|PutLifecyclePolicy/.test(a)),
+    ).toBe(true);
+  });
+});
