@@ -133,3 +133,19 @@ describe("EKS BP network security: the webhook load balancer", () => {
     );
   });
 });
+
+test("EKS BP access: prod's admins are named (the platform role and the pipeline's deploy role), not whoever created it", () => {
+  const json: Json = JSON.parse(synth((app) => new CoreStack(app, "core", environment("prod"))));
+  const [cluster] = resources(json, "aws_eks_cluster");
+  expect(cluster.access_config).toMatchObject({
+    authentication_mode: "API",
+    bootstrap_cluster_creator_admin_permissions: false,
+  });
+  const admins = resources(json, "aws_eks_access_entry").map((e) => e.principal_arn);
+  expect(admins).toEqual(
+    expect.arrayContaining([
+      "arn:aws:iam::123456789012:role/platform-admin",
+      expect.stringMatching(/:role\/flux-prod-gitlab-deploy$/),
+    ]),
+  );
+});
