@@ -3,6 +3,7 @@ import { ConfigError, loadEnvironment } from "./config/load";
 import { BootstrapStack } from "./stacks/bootstrap-stack";
 import { CiStack } from "./stacks/ci-stack";
 import { CoreStack } from "./stacks/core-stack";
+import { finishSynth } from "./stacks/terraform-settings";
 
 // Composition root: load and validate the environment before any construct exists, so bad
 // configuration fails before anything is written.
@@ -23,3 +24,4 @@ new BootstrapStack(app, "bootstrap", env);
 // Only with `delivery` configured: the OIDC provider and the roles GitLab CI assumes.
 if (env.delivery) new CiStack(app, "ci", env);
 app.synth();
+finishSynth(app, __dirname, ["core", "bootstrap"]);

@@ -2,7 +2,14 @@ import { App, TerraformStack, Testing } from "cdktf";
 import { readFileSync } from "fs";
 import * as path from "path";
 import { parse, stringify } from "yaml";
-import { EnvironmentConfig, knownEnvironments, loadEnvironment, mergeSettings, parseEnvironmentText, readEnvironmentFiles } from "../config/load";
+import {
+  EnvironmentConfig,
+  knownEnvironments,
+  loadEnvironment,
+  mergeSettings,
+  parseEnvironmentText,
+  readEnvironmentFiles,
+} from "../config/load";
 
 export type Json = Record<string, any>;
 

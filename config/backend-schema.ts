@@ -25,7 +25,10 @@ const gitlabBackend = z.strictObject({
   type: z.literal("gitlab"),
   /** That project's numeric id or full path (group/project). */
   project: z.union([
-    z.number().int("must be a numeric project id or a group/project path").positive("must be a numeric project id or a group/project path (ids are positive)"),
+    z
+      .number()
+      .int("must be a numeric project id or a group/project path")
+      .positive("must be a numeric project id or a group/project path (ids are positive)"),
     gitlabRules.fullProjectPath(),
   ]),
 });

@@ -13,7 +13,8 @@ import type { EnvironmentDraft } from "./schema";
 type Path = (string | number)[];
 const str = (v: unknown): string | undefined => (typeof v === "string" ? v : undefined);
 const list = (v: unknown): unknown[] => (Array.isArray(v) ? v : []);
-const obj = (v: unknown): Record<string, unknown> => (typeof v === "object" && v !== null && !Array.isArray(v) ? (v as Record<string, unknown>) : {});
+const obj = (v: unknown): Record<string, unknown> =>
+  typeof v === "object" && v !== null && !Array.isArray(v) ? (v as Record<string, unknown>) : {};
 const num = (v: unknown): number | undefined => (typeof v === "number" && Number.isFinite(v) ? v : undefined);
 
 /** Addresses no VPC can use: "this network", loopback, link-local, multicast and reserved. */
@@ -22,13 +23,17 @@ const UNUSABLE_BLOCKS = ["0.0.0.0/8", "127.0.0.0/8", "169.254.0.0/16", "224.0.0.
 export function crossFieldRules(draft: EnvironmentDraft, ctx: z.RefinementCtx): void {
   const issue = (path: Path, message: string) => ctx.addIssue({ code: "custom", path, message });
   const env = obj(draft);
-  const region = str(env.region) !== undefined && REGION.test(env.region as string) ? (env.region as string) : undefined;
+  const region =
+    str(env.region) !== undefined && REGION.test(env.region as string) ? (env.region as string) : undefined;
   network(obj(env.network), region, issue);
   cluster(obj(env.cluster), region, issue);
   const nodes = obj(env.nodeGroup);
   const [min, desired, max] = [num(nodes.minSize), num(nodes.desiredSize), num(nodes.maxSize)];
   if (min !== undefined && desired !== undefined && max !== undefined && (min > desired || desired > max)) {
-    issue(["nodeGroup", "desiredSize"], `must satisfy minSize <= desiredSize <= maxSize (got ${min} <= ${desired} <= ${max})`);
+    issue(
+      ["nodeGroup", "desiredSize"],
+      `must satisfy minSize <= desiredSize <= maxSize (got ${min} <= ${desired} <= ${max})`,
+    );
   }
   for (const key of Object.keys(obj(env.tags))) {
     if ((STACK_TAG_KEYS as readonly string[]).includes(key)) {
@@ -40,7 +45,8 @@ export function crossFieldRules(draft: EnvironmentDraft, ctx: z.RefinementCtx): 
   const backend = obj(env.backend);
   const bucketRegion = str(backend.region) ?? region;
   const kms = str(backend.kmsKeyId);
-  if (backend.type === "s3" && kms && bucketRegion) sameRegion(["backend", "kmsKeyId"], kms, bucketRegion, "the bucket (S3 uses KMS keys of its own region)", issue);
+  if (backend.type === "s3" && kms && bucketRegion)
+    sameRegion(["backend", "kmsKeyId"], kms, bucketRegion, "the bucket (S3 uses KMS keys of its own region)", issue);
 }
 
 type Issue = (path: Path, message: string) => void;
@@ -49,26 +55,40 @@ type Issue = (path: Path, message: string) => void;
 function sameRegion(path: Path, arn: string, region: string, what: string, issue: Issue): void {
   const parts = arnParts(arn);
   if (!parts) return;
-  if (parts.region !== region) issue(path, `must be in ${region}, the region of ${what}; this ARN is in ${parts.region || "no region"}`);
-  else if (parts.partition !== partitionOf(region)) issue(path, `must be in partition ${partitionOf(region)} (region ${region})`);
+  if (parts.region !== region)
+    issue(path, `must be in ${region}, the region of ${what}; this ARN is in ${parts.region || "no region"}`);
+  else if (parts.partition !== partitionOf(region))
+    issue(path, `must be in partition ${partitionOf(region)} (region ${region})`);
 }
 
 function network(net: Record<string, unknown>, region: string | undefined, issue: Issue): void {
   const zones = list(net.availabilityZones);
   zones.forEach((az, i) => {
-    if (region && typeof az === "string" && AZ.test(az) && !(az.startsWith(region) && az.length === region.length + 1)) {
+    if (
+      region &&
+      typeof az === "string" &&
+      AZ.test(az) &&
+      !(az.startsWith(region) && az.length === region.length + 1)
+    ) {
       issue(["network", "availabilityZones", i], `must be a zone of region ${region}, e.g. ${region}a`);
     }
   });
   const vpcText = str(net.vpcCidr);
   const vpc = vpcText ? parseCidr(vpcText) : undefined;
   const unusable = vpc && UNUSABLE_BLOCKS.find((b) => overlaps(parseCidr(b)!, vpc));
-  if (unusable) issue(["network", "vpcCidr"], `must not overlap ${unusable} (reserved addresses AWS does not route); use a private range such as 10.0.0.0/16`);
+  if (unusable)
+    issue(
+      ["network", "vpcCidr"],
+      `must not overlap ${unusable} (reserved addresses AWS does not route); use a private range such as 10.0.0.0/16`,
+    );
   const subnets: { path: Path; text: string }[] = [];
   for (const key of ["privateSubnets", "publicSubnets"] as const) {
     const given = list(net[key]);
     if (Array.isArray(net[key]) && Array.isArray(net.availabilityZones) && given.length !== zones.length) {
-      issue(["network", key], `must list one subnet per availability zone: ${zones.length} expected, ${given.length} given`);
+      issue(
+        ["network", key],
+        `must list one subnet per availability zone: ${zones.length} expected, ${given.length} given`,
+      );
     }
     given.forEach((text, i) => typeof text === "string" && subnets.push({ path: ["network", key, i], text }));
   }
@@ -97,12 +117,18 @@ function cluster(eks: Record<string, unknown>, region: string | undefined, issue
   }
   const admins = list(eks.adminPrincipalArns);
   if (eks.creatorAdmin === false && Array.isArray(eks.adminPrincipalArns) && admins.length === 0) {
-    issue(["cluster", "adminPrincipalArns"], "must list at least one admin when creatorAdmin is false, or nobody can reach the cluster");
+    issue(
+      ["cluster", "adminPrincipalArns"],
+      "must list at least one admin when creatorAdmin is false, or nobody can reach the cluster",
+    );
   }
   admins.forEach((arn, i) => {
     const parts = typeof arn === "string" ? arnParts(arn) : undefined;
     if (region && parts && parts.partition !== partitionOf(region)) {
-      issue(["cluster", "adminPrincipalArns", i], `must be in partition ${partitionOf(region)}, the partition of region ${region}`);
+      issue(
+        ["cluster", "adminPrincipalArns", i],
+        `must be in partition ${partitionOf(region)}, the partition of region ${region}`,
+      );
     }
   });
 }
@@ -123,20 +149,36 @@ function gitops(flux: Record<string, unknown>, region: string | undefined, issue
   const namespaces = list(flux.namespaces);
   const app = str(flux.appNamespace);
   if (app && Array.isArray(flux.namespaces) && !namespaces.includes(app)) {
-    issue(["gitops", "appNamespace"], `must be one of gitops.namespaces (${namespaces.filter((n) => typeof n === "string").join(", ")})`);
+    issue(
+      ["gitops", "appNamespace"],
+      `must be one of gitops.namespaces (${namespaces.filter((n) => typeof n === "string").join(", ")})`,
+    );
   }
   const hook = obj(flux.webhook);
   if (hook.enabled === true && hook.allowInsecureHttp !== true && !(hook.hostname && hook.certificateArn)) {
-    issue(["gitops", "webhook"], "needs hostname and certificateArn for TLS, or allowInsecureHttp: true to accept plain HTTP");
+    issue(
+      ["gitops", "webhook"],
+      "needs hostname and certificateArn for TLS, or allowInsecureHttp: true to accept plain HTTP",
+    );
   }
   if (hook.enabled === true && hook.sourceRanges === undefined) {
-    issue(["gitops", "webhook", "sourceRanges"], "is required with the webhook: your GitLab's egress CIDRs, or gitlab.com for GitLab.com's published webhook ranges");
+    issue(
+      ["gitops", "webhook", "sourceRanges"],
+      "is required with the webhook: your GitLab's egress CIDRs, or gitlab.com for GitLab.com's published webhook ranges",
+    );
   }
   if (Boolean(hook.hostname) !== Boolean(hook.certificateArn)) {
     issue(["gitops", "webhook"], "hostname and certificateArn go together: set both or neither");
   }
   const certificate = str(hook.certificateArn);
-  if (certificate && region) sameRegion(["gitops", "webhook", "certificateArn"], certificate, region, "the cluster (a load balancer uses certificates of its own region)", issue);
+  if (certificate && region)
+    sameRegion(
+      ["gitops", "webhook", "certificateArn"],
+      certificate,
+      region,
+      "the cluster (a load balancer uses certificates of its own region)",
+      issue,
+    );
   const status = obj(flux.commitStatus);
   const [rotate, expiry] = [num(status.rotateBeforeDays), num(status.tokenExpiryDays)];
   if (rotate !== undefined && expiry !== undefined && rotate >= expiry) {

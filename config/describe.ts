@@ -43,7 +43,10 @@ function keyPath(path: PropertyKey[]): string {
 
 /** For `number | path` unions (backend.project): the string branch's message says what is allowed. */
 function firstUnionMessage(issue: z.core.$ZodIssueInvalidUnion): string {
-  const messages = issue.errors.flat().filter((i) => i.code === "custom").map((i) => i.message);
+  const messages = issue.errors
+    .flat()
+    .filter((i) => i.code === "custom")
+    .map((i) => i.message);
   return messages[0] ?? "must be a numeric project id or a group/project path";
 }
 
@@ -66,7 +69,9 @@ function allowedKeys(at: PropertyKey[], raw: unknown): string[] {
   // A union of objects (backend): the branch whose `type` the input names.
   const options = (unwrap(node) as { def?: { options?: z.ZodType[] } }).def?.options ?? [];
   const type = (valueAt(raw, at) as { type?: unknown } | undefined)?.type;
-  const branch = options.find((o) => (unwrap(o).shape?.type as { def?: { values?: unknown[] } } | undefined)?.def?.values?.includes(type));
+  const branch = options.find((o) =>
+    (unwrap(o).shape?.type as { def?: { values?: unknown[] } } | undefined)?.def?.values?.includes(type),
+  );
   return Object.keys(unwrap(branch ?? node).shape ?? {});
 }
 

@@ -13,7 +13,9 @@ const SECRETS_ANYWHERE = SECRET_KINDS.map((kind) => new RegExp(kind.pattern.sour
 export class ConfigError extends Error {
   readonly problems: string[];
   constructor(problems: string[]) {
-    const lines = problems.map((line) => SECRETS_ANYWHERE.reduce((text, secret) => text.replace(secret, "(secret not shown)"), escapeUnsafe(line)));
+    const lines = problems.map((line) =>
+      SECRETS_ANYWHERE.reduce((text, secret) => text.replace(secret, "(secret not shown)"), escapeUnsafe(line)),
+    );
     super(lines.join("\n"));
     this.problems = lines;
     this.name = "ConfigError";

@@ -22,7 +22,11 @@ export const GITLAB_COM_WEBHOOK_RANGES = ["34.74.90.64/28", "34.74.226.0/24"];
 
 /** The CIDRs the webhook load balancer admits, with `gitlab.com` expanded. */
 export function webhookSourceRanges(env: EnvironmentConfig): string[] {
-  return [...new Set((env.gitops.webhook.sourceRanges ?? []).flatMap((r) => (r === "gitlab.com" ? GITLAB_COM_WEBHOOK_RANGES : [r])))];
+  return [
+    ...new Set(
+      (env.gitops.webhook.sourceRanges ?? []).flatMap((r) => (r === "gitlab.com" ? GITLAB_COM_WEBHOOK_RANGES : [r])),
+    ),
+  ];
 }
 
 /** The known_hosts text Flux checks the Git host against: configured, or GitLab.com's published keys. */

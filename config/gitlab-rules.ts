@@ -31,7 +31,10 @@ export const projectPath = () =>
 
 /** A full project path, group/project, for GitLab-managed state. */
 export const fullProjectPath = () =>
-  ruled([matches(/^[^/]+(\/[^/]+)+$/), "must be a numeric project id or a group/project path"], ...everySegment(SEGMENT));
+  ruled(
+    [matches(/^[^/]+(\/[^/]+)+$/), "must be a numeric project id or a group/project path"],
+    ...everySegment(SEGMENT),
+  );
 
 /**
  * A branch name git accepts (https://git-scm.com/docs/git-check-ref-format), checked rule by
@@ -40,6 +43,7 @@ export const fullProjectPath = () =>
 export const branch = () =>
   ruled(
     [(t) => t.length >= 1 && t.length <= 200, "must be 1-200 characters"],
+    // eslint-disable-next-line no-control-regex -- control characters are what git refuses here
     [lacks(/[\u0000-\u0020\u007f]/), "must not contain spaces or control characters (git check-ref-format)"],
     [lacks(/^-/), "must not start with '-' (git reads it as an option)"],
     [lacks(/^\/|\/$|\/\//), "must not start or end with '/' or contain '//' (git check-ref-format)"],
@@ -65,10 +69,19 @@ export const baseUrl = () =>
     [lacks(/^https?:\/\/[^/?#]*@/), "must not contain a user name or password (user@): GitLab reads GITLAB_TOKEN"],
     [(t) => hostOf(t) !== undefined, "must have a host name or IPv4 address, e.g. https://gitlab.example.com"],
     [(t) => portProblem(portOf(t)) === undefined, "must have a port of 1-65535, if any"],
-    [lacks(/^https?:\/\/[^/?#]*\/api(\/|$)/), "must not end in /api/v4: the tool adds it (give https://gitlab.example.com)"],
+    [
+      lacks(/^https?:\/\/[^/?#]*\/api(\/|$)/),
+      "must not end in /api/v4: the tool adds it (give https://gitlab.example.com)",
+    ],
     [lacks(/[?#]/), "must not have a query or fragment"],
-    [matches(/^https?:\/\/[^/]*\/?$/), "must be the instance's root URL with no path (GitLab under a relative URL root is not supported)"],
-    [(t) => t.startsWith("https://") || LOCAL_HOST.test(hostOf(t) ?? ""), "must use https:// (plain http:// only for localhost: the token would cross the network in clear text)"],
+    [
+      matches(/^https?:\/\/[^/]*\/?$/),
+      "must be the instance's root URL with no path (GitLab under a relative URL root is not supported)",
+    ],
+    [
+      (t) => t.startsWith("https://") || LOCAL_HOST.test(hostOf(t) ?? ""),
+      "must use https:// (plain http:// only for localhost: the token would cross the network in clear text)",
+    ],
   ).transform((u) => u.replace(/\/+$/, ""));
 
 function authority(url: string): string {
@@ -88,7 +101,10 @@ export const sshHost = () =>
     [lacks(/:\/\//), "must be a host name without a scheme (not ssh://...)"],
     [lacks(/@/), "must not contain a user (Flux always connects as git@)"],
     [(t) => HOST.test(t.split(":")[0]), "must be a host name, optionally with :port, e.g. gitlab.example.com:2222"],
-    [(t) => t.split(":").length <= 2 && portProblem(t.split(":")[1]) === undefined, "must have a port of 1-65535, if any"],
+    [
+      (t) => t.split(":").length <= 2 && portProblem(t.split(":")[1]) === undefined,
+      "must have a port of 1-65535, if any",
+    ],
   );
 
 /** GitLab.com and its alternate SSH host share the host keys GitLab publishes. */

@@ -32,12 +32,15 @@ export function knownEnvironments(configDir: string = CONFIG_DIR): string[] {
   const dir = path.join(configDir, "environments");
   let entries: string[];
   try {
-    if (!statSync(dir).isDirectory()) throw new ConfigError([`${relative(dir)}: must be a directory of <environment>.yaml files`]);
+    if (!statSync(dir).isDirectory())
+      throw new ConfigError([`${relative(dir)}: must be a directory of <environment>.yaml files`]);
     entries = readdirSync(dir);
   } catch (error) {
     if (error instanceof ConfigError) throw error;
     if ((error as NodeJS.ErrnoException).code === "ENOENT") return [];
-    throw new ConfigError([`${relative(dir)}: cannot be read (${(error as NodeJS.ErrnoException).code ?? "I/O error"})`]);
+    throw new ConfigError([
+      `${relative(dir)}: cannot be read (${(error as NodeJS.ErrnoException).code ?? "I/O error"})`,
+    ]);
   }
   return entries
     .filter((f) => f.endsWith(".yaml"))
@@ -66,7 +69,10 @@ export function loadEnvironment(
 }
 
 /** The texts of an environment's file and of the shared defaults (when present), named relative to the working directory. */
-export function readEnvironmentFiles(name: string, configDir: string = CONFIG_DIR): { env: ConfigText; defaults?: ConfigText } {
+export function readEnvironmentFiles(
+  name: string,
+  configDir: string = CONFIG_DIR,
+): { env: ConfigText; defaults?: ConfigText } {
   const read = (file: string) => readConfigFile(file, relative(file));
   const defaultsFile = path.join(configDir, "defaults.yaml");
   let defaultsExist = true;

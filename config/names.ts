@@ -19,7 +19,11 @@ export const gitopsProjectPath = (env: EnvironmentConfig) => `${env.gitlab.group
 export const ecrRepositoryName = (env: EnvironmentConfig) => `${env.name}/${env.ecr.repositoryName}`;
 
 /** The IAM roles pods assume through Pod Identity, by purpose. */
-export const ROLE_PURPOSES = { ebsCsi: "ebs-csi", imageReflector: "flux-image-reflector", clusterAutoscaler: "cluster-autoscaler" } as const;
+export const ROLE_PURPOSES = {
+  ebsCsi: "ebs-csi",
+  imageReflector: "flux-image-reflector",
+  clusterAutoscaler: "cluster-autoscaler",
+} as const;
 
 /** An IAM role of the cluster, for one purpose. */
 export const clusterRoleName = (env: EnvironmentConfig, purpose: (typeof ROLE_PURPOSES)[keyof typeof ROLE_PURPOSES]) =>

@@ -20,12 +20,16 @@ export const RULES: Record<string, string> = {
   "network.privateSubnets": "one per zone, /16 to /28, inside the VPC, no overlaps",
   "network.publicSubnets": "one per zone, /16 to /28, inside the VPC, no overlaps",
   "network.natGateways": "`single` or `one-per-az`",
-  "cluster.name": "1-40 of `A-Za-z0-9-_`, starting with a letter or digit; names IAM roles, log group, `clusters/<name>`",
+  "cluster.name":
+    "1-40 of `A-Za-z0-9-_`, starting with a letter or digit; names IAM roles, log group, `clusters/<name>`",
   "cluster.kubernetesVersion": "a string; one of the versions EKS offers, listed in `config/versions.ts`",
   "cluster.endpointPublicAccess": "the private endpoint is always on",
-  "cluster.publicAccessCidrs": "distinct IPv4 CIDRs, not /0; required when the public endpoint is on, empty when it is off",
-  "cluster.creatorAdmin": "cluster-admin for the identity that creates the cluster; **changing it replaces the cluster**",
-  "cluster.adminPrincipalArns": "distinct IAM role/user ARNs in the region's partition, given cluster-admin; ≥ 1 when `creatorAdmin` is false",
+  "cluster.publicAccessCidrs":
+    "distinct IPv4 CIDRs, not /0; required when the public endpoint is on, empty when it is off",
+  "cluster.creatorAdmin":
+    "cluster-admin for the identity that creates the cluster; **changing it replaces the cluster**",
+  "cluster.adminPrincipalArns":
+    "distinct IAM role/user ARNs in the region's partition, given cluster-admin; ≥ 1 when `creatorAdmin` is false",
   "cluster.logRetentionDays": "a CloudWatch retention value (1, 3, 5, 7, 14, 30, 60, 90, ...)",
   "cluster.addons": "distinct EKS add-on names; must include vpc-cni and eks-pod-identity-agent",
   "cluster.updateKubeconfig": "run `aws eks update-kubeconfig` after creating the cluster",
@@ -35,26 +39,35 @@ export const RULES: Record<string, string> = {
   "nodeGroup.desiredSize": "0-1000; the cluster autoscaler moves it afterwards",
   "nodeGroup.maxSize": "1-1000",
   "nodeGroup.diskSizeGiB": "20-16384, gp3, encrypted",
-  "ecr.repositoryName": "ECR's name pattern (lowercase, `. _ -` separators, `/` namespaces); the repository is `<environment>/<name>`",
+  "ecr.repositoryName":
+    "ECR's name pattern (lowercase, `. _ -` separators, `/` namespaces); the repository is `<environment>/<name>`",
   "ecr.keepImages": "1-1000 images the lifecycle policy keeps",
   "ecr.forceDelete": "let destroy delete a repository that holds images",
-  "gitlab.baseUrl": "the instance root: `https://host[:port]`, no path (not `/api/v4`), query, user or password; `http://` only for localhost",
-  "gitlab.sshHost": "`host` or `host:port` (1-65535) Flux clones from, no user or scheme; defaults to the host of `baseUrl`",
-  "gitlab.group": "GitLab group path, ≤ 20 levels; segments of `A-Za-z0-9_.-`, not starting with `-`/`.`, not ending with `-`, `.`, `.git`, `.atom`, no `..`",
+  "gitlab.baseUrl":
+    "the instance root: `https://host[:port]`, no path (not `/api/v4`), query, user or password; `http://` only for localhost",
+  "gitlab.sshHost":
+    "`host` or `host:port` (1-65535) Flux clones from, no user or scheme; defaults to the host of `baseUrl`",
+  "gitlab.group":
+    "GitLab group path, ≤ 20 levels; segments of `A-Za-z0-9_.-`, not starting with `-`/`.`, not ending with `-`, `.`, `.git`, `.atom`, no `..`",
   "gitlab.project": "one path segment, same rules as a group segment",
   "gitlab.createProject": "create the project (with a README, so Flux can clone it)",
-  "gitlab.sshKnownHosts": "distinct known_hosts lines (`HOST KEYTYPE BASE64KEY`, as `ssh-keyscan` prints them) for `sshHost`; required unless it is GitLab.com",
-  "gitlab.protectBranch": "manage the branch's protection so Flux's deploy key may push (GitLab ≥ 17.5, Premium or self-managed EE)",
-  "gitlab.branch": "a name `git check-ref-format` accepts (no `..`, `//`, `@{`, `.lock`, leading `-` or `.`, ...), of `A-Za-z0-9._/+-`",
+  "gitlab.sshKnownHosts":
+    "distinct known_hosts lines (`HOST KEYTYPE BASE64KEY`, as `ssh-keyscan` prints them) for `sshHost`; required unless it is GitLab.com",
+  "gitlab.protectBranch":
+    "manage the branch's protection so Flux's deploy key may push (GitLab ≥ 17.5, Premium or self-managed EE)",
+  "gitlab.branch":
+    "a name `git check-ref-format` accepts (no `..`, `//`, `@{`, `.lock`, leading `-` or `.`, ...), of `A-Za-z0-9._/+-`",
   "gitops.namespaces": "≥ 1 distinct namespace names (DNS labels ≤ 63); not `default`, `kube-*`, `flux-system`",
   "gitops.appNamespace": "one of `namespaces`",
   "gitops.imageSemverRange": "a non-blank semver range Flux accepts (`0.0.x`, `>=1.0.0 <2.0.0`, `^1.2 || ~2.0`)",
   "gitops.appReplicas": "1-100",
-  "gitops.webhook.enabled": "push-triggered reconciliation; needs TLS (`hostname` + `certificateArn`) or `allowInsecureHttp`",
+  "gitops.webhook.enabled":
+    "push-triggered reconciliation; needs TLS (`hostname` + `certificateArn`) or `allowInsecureHttp`",
   "gitops.webhook.hostname": "lowercase DNS name; set with `certificateArn`",
   "gitops.webhook.certificateArn": "ACM certificate ARN in `region`; set with `hostname`",
   "gitops.webhook.allowInsecureHttp": "required to enable the webhook without TLS",
-  "gitops.webhook.sourceRanges": "required with the webhook: distinct CIDRs the load balancer admits (not /0), or `gitlab.com` for GitLab.com's webhook ranges",
+  "gitops.webhook.sourceRanges":
+    "required with the webhook: distinct CIDRs the load balancer admits (not /0), or `gitlab.com` for GitLab.com's webhook ranges",
   "gitops.commitStatus.enabled": "commit statuses in GitLab",
   "gitops.commitStatus.tokenExpiryDays": "7-365: the project access token's lifetime",
   "gitops.commitStatus.rotateBeforeDays": "1-30, less than `tokenExpiryDays`",
@@ -75,7 +88,14 @@ export interface SchemaKey {
   readonly required: boolean;
 }
 
-type Def = { type: string; innerType?: z.ZodType; in?: z.ZodType; shape?: Record<string, z.ZodType>; options?: z.ZodType[]; defaultValue?: unknown };
+type Def = {
+  type: string;
+  innerType?: z.ZodType;
+  in?: z.ZodType;
+  shape?: Record<string, z.ZodType>;
+  options?: z.ZodType[];
+  defaultValue?: unknown;
+};
 const defOf = (node: z.ZodType) => (node as unknown as { def: Def }).def;
 
 /** Every leaf key of the schema (objects are walked, union branches merged), in schema order. */
@@ -96,7 +116,8 @@ export function schemaKeys(
     if (!next) break;
     def = defOf(next);
   }
-  const options = def.type === "union" && def.options?.every((o) => defOf(o).type === "object") ? def.options : undefined;
+  const options =
+    def.type === "union" && def.options?.every((o) => defOf(o).type === "object") ? def.options : undefined;
   if (def.type === "object" || options) {
     for (const branch of options ?? [node]) {
       const shape = defOf(unwrapToObject(branch)).shape ?? {};
@@ -113,7 +134,10 @@ export function schemaKeys(
 
 function unwrapToObject(node: z.ZodType): z.ZodType {
   let def = defOf(node);
-  while (def.type !== "object" && (def.innerType ?? def.in)) node = (def.innerType ?? def.in) as z.ZodType, (def = defOf(node));
+  while (def.type !== "object" && (def.innerType ?? def.in)) {
+    node = (def.innerType ?? def.in) as z.ZodType;
+    def = defOf(node);
+  }
   return node;
 }
 
@@ -121,10 +145,15 @@ function unwrapToObject(node: z.ZodType): z.ZodType {
 function formatDefault(value: unknown): string {
   if (value === undefined) return "none";
   const flow = (v: unknown): string =>
-    Array.isArray(v) ? `[${v.map(flow).join(", ")}]`
-    : typeof v === "object" && v !== null ? `{${Object.entries(v).map(([k, x]) => `${k}: ${flow(x)}`).join(", ")}}`
-    : typeof v === "string" && /^[\d.]+$/.test(v) ? `"${v}"`
-    : String(v);
+    Array.isArray(v)
+      ? `[${v.map(flow).join(", ")}]`
+      : typeof v === "object" && v !== null
+        ? `{${Object.entries(v)
+            .map(([k, x]) => `${k}: ${flow(x)}`)
+            .join(", ")}}`
+        : typeof v === "string" && /^[\d.]+$/.test(v)
+          ? `"${v}"`
+          : String(v);
   return `\`${flow(value)}\``;
 }
 
@@ -132,7 +161,8 @@ function formatDefault(value: unknown): string {
 export function referenceTable(): string {
   const cell = (text: string) => text.replace(/\|/g, "\\|");
   const rows = schemaKeys().map(
-    (k) => `| \`${k.key}\` | ${k.required ? "required" : cell(formatDefault(k.defaultValue))} | ${cell(RULES[k.key] ?? "(undocumented)")} |`,
+    (k) =>
+      `| \`${k.key}\` | ${k.required ? "required" : cell(formatDefault(k.defaultValue))} | ${cell(RULES[k.key] ?? "(undocumented)")} |`,
   );
   return ["| key | default | allowed / meaning |", "|---|---|---|", ...rows].join("\n");
 }

@@ -48,14 +48,19 @@ export function cidr(prefixes?: { min: number; max: number; why: string }) {
     const block = parseCidr(text);
     if (problem) ctx.addIssue({ code: "custom", message: problem });
     else if (prefixes && block && (block.prefix < prefixes.min || block.prefix > prefixes.max)) {
-      ctx.addIssue({ code: "custom", message: `must be a /${prefixes.min} to /${prefixes.max} block (${prefixes.why})` });
+      ctx.addIssue({
+        code: "custom",
+        message: `must be a /${prefixes.min} to /${prefixes.max} block (${prefixes.why})`,
+      });
     }
   });
 }
 
 /** A CIDR that is not the whole internet: where an address range guards an endpoint, /0 guards nothing. */
 export function narrowCidr(instead: string) {
-  return cidr().refine((text) => !text.endsWith("/0"), { message: `must not be /0, which admits the whole internet: ${instead}` });
+  return cidr().refine((text) => !text.endsWith("/0"), {
+    message: `must not be /0, which admits the whole internet: ${instead}`,
+  });
 }
 
 /** A list whose items must be unique: duplicates would become duplicate Terraform resources or silent no-ops. */
@@ -63,7 +68,8 @@ export function uniqueList<T extends z.ZodType>(item: T, what: string) {
   return z.array(item).superRefine((items, ctx) => {
     items.forEach((value, i) => {
       const first = items.findIndex((other) => JSON.stringify(other) === JSON.stringify(value));
-      if (first < i) ctx.addIssue({ code: "custom", path: [i], message: `repeats item ${first}: list each ${what} once` });
+      if (first < i)
+        ctx.addIssue({ code: "custom", path: [i], message: `repeats item ${first}: list each ${what} once` });
     });
   });
 }
@@ -73,7 +79,6 @@ export function portProblem(port: string | undefined): string | undefined {
   if (port === undefined) return undefined;
   return /^[1-9]\d{0,4}$/.test(port) && Number(port) <= 65535 ? undefined : `has port ${port}; a port is 1-65535`;
 }
-
 
 /**
  * AWS tags (https://docs.aws.amazon.com/tag-editor/latest/userguide/tagging.html): default tags
@@ -103,7 +108,10 @@ export const tags = () =>
       if (valueProblem) ctx.addIssue({ code: "custom", path: [key], message: valueProblem });
     }
     if (Object.keys(map).length > 50 - STACK_TAG_KEYS.length) {
-      ctx.addIssue({ code: "custom", message: `must have at most ${50 - STACK_TAG_KEYS.length} tags (AWS allows 50 per resource; the stack adds ${STACK_TAG_KEYS.length})` });
+      ctx.addIssue({
+        code: "custom",
+        message: `must have at most ${50 - STACK_TAG_KEYS.length} tags (AWS allows 50 per resource; the stack adds ${STACK_TAG_KEYS.length})`,
+      });
     }
   });
 
@@ -131,14 +139,20 @@ export const s3Bucket = () =>
     [lacks(/\.\.|\.-|-\./), "must not have '..', '.-' or '-.' (S3 bucket naming rules)"],
     [lacks(/^\d+\.\d+\.\d+\.\d+$/), "must not look like an IP address (S3 bucket naming rules)"],
     [lacks(/^(xn--|sthree-|amzn-s3-demo-)/), "must not start with xn--, sthree- or amzn-s3-demo- (reserved by S3)"],
-    [lacks(/(-s3alias|--ol-s3|\.mrap|--x-s3|--table-s3)$/), "must not end with -s3alias, --ol-s3, .mrap, --x-s3 or --table-s3 (reserved by S3)"],
+    [
+      lacks(/(-s3alias|--ol-s3|\.mrap|--x-s3|--table-s3)$/),
+      "must not end with -s3alias, --ol-s3, .mrap, --x-s3 or --table-s3 (reserved by S3)",
+    ],
   );
 
 /** The state key prefix: keys are `<prefix>/<environment>/<stack>.tfstate`. */
 export const s3KeyPrefix = () =>
   ruled(
     [(t) => t.length >= 1 && t.length <= 512, "must be 1-512 characters"],
-    [matches(/^[A-Za-z0-9!_.*'()/-]+$/), "must use only letters, digits and ! _ . * ' ( ) - / (S3's safe key characters)"],
+    [
+      matches(/^[A-Za-z0-9!_.*'()/-]+$/),
+      "must use only letters, digits and ! _ . * ' ( ) - / (S3's safe key characters)",
+    ],
     [lacks(/^\/|\/$|\/\//), "must not start or end with '/' or contain '//' (an empty folder name in the key)"],
     [lacks(/(^|\/)\.\.?(\/|$)/), "must not have '.' or '..' segments"],
   );

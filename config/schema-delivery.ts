@@ -14,7 +14,10 @@ export const deliverySchema = z.strictObject({
   /** `group/project` of this infrastructure repository: the only project whose pipelines may assume the plan and deploy roles. */
   infraProject: projectPath,
   /** The infrastructure project's default branch: the only ref the deploy role trusts. */
-  defaultBranch: z.string().regex(/^[A-Za-z0-9._/-]{1,100}$/, "must be a Git branch name").default("main"),
+  defaultBranch: z
+    .string()
+    .regex(/^[A-Za-z0-9._/-]{1,100}$/, "must be a Git branch name")
+    .default("main"),
   /** This environment's `ci` stack creates the account's GitLab OIDC provider (one per account and issuer: exactly one environment per account sets it). */
   createOidcProvider: z.boolean().default(false),
   /** `group/project` of the app repository whose tags may push to this environment's ECR repository and wake Flux; none: no push role, no OIDC Receiver. */
@@ -25,9 +28,13 @@ export type DeliverySettings = z.output<typeof deliverySchema>;
 
 /** The README configuration table's "allowed / meaning" text for each key above (config/reference.ts). */
 export const DELIVERY_RULES: Record<string, string> = {
-  "delivery.awsAccountId": "12 digits, as a string: the environment's account; names the OIDC provider and role ARNs without an AWS API call (plans stay offline)",
-  "delivery.infraProject": "`group/project` of this repository: the only project whose pipelines may assume the plan and deploy roles",
+  "delivery.awsAccountId":
+    "12 digits, as a string: the environment's account; names the OIDC provider and role ARNs without an AWS API call (plans stay offline)",
+  "delivery.infraProject":
+    "`group/project` of this repository: the only project whose pipelines may assume the plan and deploy roles",
   "delivery.defaultBranch": "the only branch the deploy role trusts",
-  "delivery.createOidcProvider": "this environment's ci stack creates the account's GitLab OIDC provider: exactly one environment per account and GitLab instance",
-  "delivery.appProject": "`group/project` of the app whose protected tags push to ECR and wake Flux; none: no push role, no image Receiver",
+  "delivery.createOidcProvider":
+    "this environment's ci stack creates the account's GitLab OIDC provider: exactly one environment per account and GitLab instance",
+  "delivery.appProject":
+    "`group/project` of the app whose protected tags push to ECR and wake Flux; none: no push role, no image Receiver",
 };

@@ -2,9 +2,7 @@ import { z } from "zod";
 import { crossFieldRules } from "./cross-field";
 import { backend } from "./backend-schema";
 import * as gitlabRules from "./gitlab-rules";
-import {
-  AZ, cidr, K8S_NAME, narrowCidr, PUBLIC_HOSTNAME, region, semverRange, tags, uniqueList,
-} from "./rules";
+import { AZ, cidr, K8S_NAME, narrowCidr, PUBLIC_HOSTNAME, region, semverRange, tags, uniqueList } from "./rules";
 import { DEFAULT_KUBERNETES_VERSION, EKS_KUBERNETES_VERSIONS } from "./versions";
 import { deliverySchema } from "./schema-delivery";
 
@@ -28,8 +26,7 @@ export const RESERVED_NAMESPACES = ["default", "kube-system", "kube-public", "ku
 
 /** The values CloudWatch Logs accepts for `retention_in_days`. */
 export const LOG_RETENTION_DAYS = [
-  1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288,
-  3653,
+  1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653,
 ] as const;
 
 /** Add-ons the node group waits for: without them nodes never become Ready or get credentials. */
@@ -73,7 +70,9 @@ const cluster = z.strictObject({
   endpointPublicAccess: z.boolean().default(true),
   /** CIDRs allowed to reach the public endpoint; required, explicitly, when it is on. */
   publicAccessCidrs: uniqueList(
-    narrowCidr("list your office, VPN and CI runner ranges, or set endpointPublicAccess: false and run Terraform from inside the VPC (e.g. a GitLab runner in a private subnet)"),
+    narrowCidr(
+      "list your office, VPN and CI runner ranges, or set endpointPublicAccess: false and run Terraform from inside the VPC (e.g. a GitLab runner in a private subnet)",
+    ),
     "CIDR",
   ).default([]),
   /** Give the identity that creates the cluster admin access (changing it replaces the cluster). */
@@ -103,7 +102,10 @@ const cluster = z.strictObject({
 
 const nodeGroup = z.strictObject({
   /** EC2 instance types; SPOT capacity picks among them. */
-  instanceTypes: uniqueList(z.string().regex(INSTANCE_TYPE, "must be an EC2 instance type such as t3.large"), "instance type")
+  instanceTypes: uniqueList(
+    z.string().regex(INSTANCE_TYPE, "must be an EC2 instance type such as t3.large"),
+    "instance type",
+  )
     .min(1, "must list at least one instance type")
     .default(["t3.large"]),
   /** `SPOT` or `ON_DEMAND`. */
@@ -164,7 +166,10 @@ const webhook = z.strictObject({
   /** Serve the hook over plain HTTP (the token then crosses the internet unencrypted). */
   allowInsecureHttp: z.boolean().default(false),
   /** Source CIDRs the load balancer admits; `gitlab.com` stands for GitLab.com's published webhook ranges. Required when enabled. */
-  sourceRanges: uniqueList(z.union([z.literal("gitlab.com"), narrowCidr("list your GitLab's egress ranges, or gitlab.com for GitLab.com's")]), "range")
+  sourceRanges: uniqueList(
+    z.union([z.literal("gitlab.com"), narrowCidr("list your GitLab's egress ranges, or gitlab.com for GitLab.com's")]),
+    "range",
+  )
     .min(1)
     .optional(),
 });
@@ -178,16 +183,25 @@ const commitStatus = z.strictObject({
   rotateBeforeDays: z.number().int().min(1).max(30).default(14),
 });
 
-const namespace = z.string().max(63, "must be at most 63 characters (a DNS label)").regex(K8S_NAME, "must be a Kubernetes namespace name (lowercase letters, digits, inner '-')");
+const namespace = z
+  .string()
+  .max(63, "must be at most 63 characters (a DNS label)")
+  .regex(K8S_NAME, "must be a Kubernetes namespace name (lowercase letters, digits, inner '-')");
 
 const gitops = z.strictObject({
   /** Namespaces Terraform creates and owns (labelled as such); Flux deploys into them. */
   namespaces: uniqueList(
     namespace.superRefine((n, ctx) => {
       if ((RESERVED_NAMESPACES as readonly string[]).includes(n)) {
-        ctx.addIssue({ code: "custom", message: `must not be ${RESERVED_NAMESPACES.join(", ")}: every cluster has them or Flux owns them, Terraform would fight over them` });
+        ctx.addIssue({
+          code: "custom",
+          message: `must not be ${RESERVED_NAMESPACES.join(", ")}: every cluster has them or Flux owns them, Terraform would fight over them`,
+        });
       } else if (n.startsWith("kube-")) {
-        ctx.addIssue({ code: "custom", message: "must not start with kube- (reserved for Kubernetes system namespaces)" });
+        ctx.addIssue({
+          code: "custom",
+          message: "must not start with kube- (reserved for Kubernetes system namespaces)",
+        });
       }
     }),
     "namespace",

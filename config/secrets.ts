@@ -12,13 +12,15 @@ export interface SecretKind {
 
 const GITLAB_TOKEN =
   "GitLab tokens belong in the GITLAB_TOKEN environment variable (a masked, protected CI/CD variable in pipelines)";
-const AWS_CREDENTIALS = "AWS credentials come from the environment (AWS_PROFILE, or the CI job's OIDC role), never from configuration";
+const AWS_CREDENTIALS =
+  "AWS credentials come from the environment (AWS_PROFILE, or the CI job's OIDC role), never from configuration";
 
 export const SECRET_KINDS: readonly SecretKind[] = [
   // Prefixes GitLab gives its tokens: https://docs.gitlab.com/security/tokens/#token-prefixes
   {
     name: "a GitLab token",
-    pattern: /\b(glpat|gldt|glrt|glrtr|glptt|glft|glimt|glagent|gloas|glcbt|glsoat|glffct|glwt|gltst)-[A-Za-z0-9_.-]{8,}/,
+    pattern:
+      /\b(glpat|gldt|glrt|glrtr|glptt|glft|glimt|glagent|gloas|glcbt|glsoat|glffct|glwt|gltst)-[A-Za-z0-9_.-]{8,}/,
     belongs: GITLAB_TOKEN,
   },
   { name: "a GitLab runner registration token", pattern: /\bGR1348941[A-Za-z0-9_-]{8,}/, belongs: GITLAB_TOKEN },
@@ -40,7 +42,11 @@ export const SECRET_KINDS: readonly SecretKind[] = [
     pattern: /[a-z][a-z0-9+.-]*:\/\/[^\s/@:]+:[^\s/@]*@/i,
     belongs: "write the URL without user:password@; GitLab reads GITLAB_TOKEN, GitLab-managed state TF_HTTP_PASSWORD",
   },
-  { name: "a GitHub token", pattern: /\b(ghp|gho|ghu|ghs|ghr)_[A-Za-z0-9]{30,}/, belongs: "tokens belong in environment variables" },
+  {
+    name: "a GitHub token",
+    pattern: /\b(ghp|gho|ghu|ghs|ghr)_[A-Za-z0-9]{30,}/,
+    belongs: "tokens belong in environment variables",
+  },
 ];
 
 /** The kind of secret `text` holds, if it looks like one. */

@@ -7,7 +7,9 @@ import { findSecret } from "./secrets";
  */
 
 /** C0/C1 controls, DEL, line and paragraph separators, bidi marks and overrides, the BOM. */
-export const UNSAFE_CHARACTERS = /[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069\ufeff]/;
+export const UNSAFE_CHARACTERS =
+  // eslint-disable-next-line no-control-regex -- control characters are what this refuses
+  /[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069\ufeff]/;
 const UNSAFE_GLOBAL = new RegExp(UNSAFE_CHARACTERS.source, "g");
 const NAMED: Record<string, string> = { "\n": "\\n", "\r": "\\r", "\t": "\\t" };
 

@@ -27,5 +27,8 @@ export const FLUX = { provider: "1.9.5", version: "v2.9.5" } as const;
  */
 export const CLUSTER_AUTOSCALER_VERSIONS = {
   chart: "9.59.0",
-  image: { "1.33": "v1.33.6", "1.34": "v1.34.5", "1.35": "v1.35.2", "1.36": "v1.36.1" } satisfies Record<KubernetesVersion, string>,
+  image: { "1.33": "v1.33.6", "1.34": "v1.34.5", "1.35": "v1.35.2", "1.36": "v1.36.1" } satisfies Record<
+    KubernetesVersion,
+    string
+  >,
 } as const;

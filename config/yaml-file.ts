@@ -26,7 +26,8 @@ export function readConfigFile(absolute: string, file: string): ConfigText {
   try {
     const stat = statSync(absolute);
     if (!stat.isFile()) fail(`must be a file, but it is ${stat.isDirectory() ? "a directory" : "not a regular file"}`);
-    if (stat.size > MAX_FILE_BYTES) fail(`is ${stat.size} bytes; a settings file must be under ${MAX_FILE_BYTES} bytes`);
+    if (stat.size > MAX_FILE_BYTES)
+      fail(`is ${stat.size} bytes; a settings file must be under ${MAX_FILE_BYTES} bytes`);
     bytes = readFileSync(absolute);
   } catch (error) {
     if (error instanceof ConfigError) throw error;
@@ -53,25 +54,33 @@ export function parseConfigYaml({ text, file }: ConfigText): Record<string, unkn
   const control = UNSAFE_CHARACTERS.exec(text.replace(/[\t\n\r]/g, " "));
   if (control) {
     // YAML forbids most of them raw; the rest (bidi overrides) hide what the text says.
-    throw new ConfigError([`${file}: ${at(control.index)}: control character ${escapeUnsafe(control[0])} (write it as an escape in a double-quoted string, or remove it)`]);
+    throw new ConfigError([
+      `${file}: ${at(control.index)}: control character ${escapeUnsafe(control[0])} (write it as an escape in a double-quoted string, or remove it)`,
+    ]);
   }
   const doc = parseDocument(text, { uniqueKeys: true, prettyErrors: false, schema: "core", merge: false });
   const syntax = [...doc.errors, ...doc.warnings].map(
     // yaml's message ends with its own "at line L, column C:", which the prefix already says.
-    (e) => `${file}: ${at(e.pos[0])}: invalid YAML: ${escapeUnsafe(e.message.split("\n")[0].replace(/ at line \d+, column \d+:?$/, ""))}`,
+    (e) =>
+      `${file}: ${at(e.pos[0])}: invalid YAML: ${escapeUnsafe(e.message.split("\n")[0].replace(/ at line \d+, column \d+:?$/, ""))}`,
   );
   let firstAlias: number | undefined;
   visit(doc, {
     Pair(_, pair) {
       const key = pair.key;
       if (key !== null && !isScalar(key)) {
-        syntax.push(`${file}: ${at((key as { range?: number[] }).range?.[0] ?? 0)}: invalid YAML: a key must be a plain word, not a list or mapping`);
+        syntax.push(
+          `${file}: ${at((key as { range?: number[] }).range?.[0] ?? 0)}: invalid YAML: a key must be a plain word, not a list or mapping`,
+        );
       }
     },
     Alias(_, alias) {
       const offset = alias.range?.[0] ?? 0;
       firstAlias ??= offset;
-      if (!alias.resolve(doc)) syntax.push(`${file}: ${at(offset)}: invalid YAML: alias *${escapeUnsafe(alias.source)} refers to no anchor defined before it`);
+      if (!alias.resolve(doc))
+        syntax.push(
+          `${file}: ${at(offset)}: invalid YAML: alias *${escapeUnsafe(alias.source)} refers to no anchor defined before it`,
+        );
     },
   });
   if (syntax.length > 0) throw new ConfigError(syntax);
@@ -81,7 +90,9 @@ export function parseConfigYaml({ text, file }: ConfigText): Record<string, unkn
     value = doc.toJS({ maxAliasCount: MAX_ALIASES }) ?? {};
   } catch {
     // Unresolved aliases are reported above, so what yaml refuses here is expansion past the budget.
-    throw new ConfigError([`${file}: ${at(firstAlias ?? 0)}: invalid YAML: aliases expand to more than ${MAX_ALIASES} nodes (refused as a resource-exhaustion risk)`]);
+    throw new ConfigError([
+      `${file}: ${at(firstAlias ?? 0)}: invalid YAML: aliases expand to more than ${MAX_ALIASES} nodes (refused as a resource-exhaustion risk)`,
+    ]);
   }
   if (typeof value !== "object" || value === null || Array.isArray(value) || !isPlainObject(value)) {
     throw new ConfigError([`${file}: (top level): must be a mapping of settings (key: value), not a list or a scalar`]);
@@ -98,8 +109,12 @@ function inspect(node: unknown, path: string[], file: string, problems: string[]
   const where = () => `${file}: ${path.length ? path.join(".") : "(top level)"}`;
   if (typeof node === "string") {
     const secret = findSecret(node);
-    if (secret) problems.push(`${where()}: looks like ${secret.name}, not shown; secrets are never configuration: ${secret.belongs}`);
-    else if (UNSAFE_CHARACTERS.test(node)) problems.push(`${where()}: must not contain control characters, line breaks or bidirectional marks`);
+    if (secret)
+      problems.push(
+        `${where()}: looks like ${secret.name}, not shown; secrets are never configuration: ${secret.belongs}`,
+      );
+    else if (UNSAFE_CHARACTERS.test(node))
+      problems.push(`${where()}: must not contain control characters, line breaks or bidirectional marks`);
     return;
   }
   if (node === null || typeof node === "number" || typeof node === "boolean") return;
@@ -108,18 +123,24 @@ function inspect(node: unknown, path: string[], file: string, problems: string[]
     return;
   }
   if (!isPlainObject(node)) {
-    problems.push(`${where()}: must be a string, number, boolean, list or mapping (YAML tags such as !!binary are not settings)`);
+    problems.push(
+      `${where()}: must be a string, number, boolean, list or mapping (YAML tags such as !!binary are not settings)`,
+    );
     return;
   }
   for (const [key, value] of Object.entries(node as object)) {
     const keyPath = [...path, showKey(key)];
     if (PROTOTYPE_KEYS.has(key)) {
-      problems.push(`${file}: ${keyPath.join(".")}: key refused (it names the JavaScript object prototype, never a setting)`);
+      problems.push(
+        `${file}: ${keyPath.join(".")}: key refused (it names the JavaScript object prototype, never a setting)`,
+      );
       continue;
     }
     const secret = findSecret(key);
     if (secret) {
-      problems.push(`${where()}: a key looks like ${secret.name}, not shown; secrets are never configuration: ${secret.belongs}`);
+      problems.push(
+        `${where()}: a key looks like ${secret.name}, not shown; secrets are never configuration: ${secret.belongs}`,
+      );
       continue;
     }
     inspect(value, keyPath, file, problems);
@@ -130,7 +151,11 @@ function inspect(node: unknown, path: string[], file: string, problems: string[]
 function scanComments(text: string, file: string): void {
   const problems = text.split("\n").flatMap((line, i) => {
     const secret = findSecret(line);
-    return secret ? [`${file}: line ${i + 1}: looks like ${secret.name}, not shown; secrets are never configuration: ${secret.belongs}`] : [];
+    return secret
+      ? [
+          `${file}: line ${i + 1}: looks like ${secret.name}, not shown; secrets are never configuration: ${secret.belongs}`,
+        ]
+      : [];
   });
   if (problems.length > 0) throw new ConfigError(problems);
 }

@@ -40,8 +40,14 @@ function median(values: number[]): number {
 function bench(label: string, count: number, command: string[], cwd: string, env?: NodeJS.ProcessEnv) {
   measure(command, cwd, env); // warm the file cache
   const samples = Array.from({ length: count }, () => measure(command, cwd, env));
-  const result = { label, seconds: median(samples.map((s) => s.seconds)), peakMb: Math.max(...samples.map((s) => s.peakMb)) };
-  process.stdout.write(`  ${label.padEnd(44)} ${result.seconds.toFixed(2).padStart(6)} s  ${result.peakMb.toFixed(0).padStart(5)} MB\n`);
+  const result = {
+    label,
+    seconds: median(samples.map((s) => s.seconds)),
+    peakMb: Math.max(...samples.map((s) => s.peakMb)),
+  };
+  process.stdout.write(
+    `  ${label.padEnd(44)} ${result.seconds.toFixed(2).padStart(6)} s  ${result.peakMb.toFixed(0).padStart(5)} MB\n`,
+  );
   return result;
 }
 
@@ -49,10 +55,20 @@ function bench(label: string, count: number, command: string[], cwd: string, env
 function floorProject(): string {
   const dir = mkdtempSync(path.join(tmpdir(), "bench-floor-"));
   symlinkSync(path.join(root, "node_modules"), path.join(dir, "node_modules"), "dir");
-  writeFileSync(path.join(dir, "cdktf.json"), JSON.stringify({ language: "typescript", app: "node main.js", sendCrashReports: "false" }));
+  writeFileSync(
+    path.join(dir, "cdktf.json"),
+    JSON.stringify({ language: "typescript", app: "node main.js", sendCrashReports: "false" }),
+  );
   writeFileSync(
     path.join(dir, "main.js"),
-    'const { App, TerraformStack } = require("cdktf");\nconst app = new App();\nnew TerraformStack(app, "a");\nnew TerraformStack(app, "b");\napp.synth();\n',
+    [
+      'const { App, TerraformStack } = require("cdktf");',
+      "const app = new App();",
+      'new TerraformStack(app, "a");',
+      'new TerraformStack(app, "b");',
+      "app.synth();",
+      "",
+    ].join("\n"),
   );
   return dir;
 }
@@ -61,16 +77,37 @@ function main(): void {
   const out = mkdtempSync(path.join(tmpdir(), "bench-out-"));
   const floorDir = floorProject();
   try {
-    process.stdout.write(`Medians of ${runs} runs (npm test: ${Math.min(runs, 3)}), peak RSS of the largest process:\n`);
-    const floor = bench("cdktf synth, two empty stacks (CLI floor)", runs, [cdktf, "synth", "--output", path.join(out, "floor")], floorDir);
+    process.stdout.write(
+      `Medians of ${runs} runs (npm test: ${Math.min(runs, 3)}), peak RSS of the largest process:\n`,
+    );
+    const floor = bench(
+      "cdktf synth, two empty stacks (CLI floor)",
+      runs,
+      [cdktf, "synth", "--output", path.join(out, "floor")],
+      floorDir,
+    );
     const full = bench("cdktf synth, this app", runs, [cdktf, "synth", "--output", path.join(out, "app")], root);
-    const own = bench("app synth without the CLI", runs, [process.execPath, "-r", "sucrase/register/ts", "main.ts"], root, {
-      CDKTF_OUTDIR: path.join(out, "own"),
-    });
-    const render = bench("render check, every environment and scenario", runs, [process.execPath, "-r", "sucrase/register/ts", "scripts/check-gitops.ts"], root);
+    const own = bench(
+      "app synth without the CLI",
+      runs,
+      [process.execPath, "-r", "sucrase/register/ts", "main.ts"],
+      root,
+      {
+        CDKTF_OUTDIR: path.join(out, "own"),
+      },
+    );
+    const render = bench(
+      "render check, every environment and scenario",
+      runs,
+      [process.execPath, "-r", "sucrase/register/ts", "scripts/check-gitops.ts"],
+      root,
+    );
     const test = bench("npm test (type-check + jest)", Math.min(runs, 3), ["npm", "test", "--silent"], root);
     const checks: [string, boolean][] = [
-      [`cdktf synth within 1.3x of the floor (${(full.seconds / floor.seconds).toFixed(2)}x)`, full.seconds <= 1.3 * floor.seconds],
+      [
+        `cdktf synth within 1.3x of the floor (${(full.seconds / floor.seconds).toFixed(2)}x)`,
+        full.seconds <= 1.3 * floor.seconds,
+      ],
       [`cdktf synth under 400 MB (${full.peakMb.toFixed(0)} MB)`, full.peakMb < 400],
       [`app synth under 1 s (${own.seconds.toFixed(2)} s)`, own.seconds < 1],
       [`render check under 10 s (${render.seconds.toFixed(1)} s)`, render.seconds < 10],

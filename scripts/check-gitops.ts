@@ -18,15 +18,24 @@ function main(args: string[]): number {
       writeFileSync(path.join(out, `${r.scenario.replace(/\W+/g, "-")}--${r.environment}.yaml`), objects.join("---\n"));
     }
   }
-  for (const r of results) process.stdout.write(`${r.scenario}, ${r.environment}: ${r.objects.length} objects rendered, ${r.problems.length} problems\n`);
+  for (const r of results)
+    process.stdout.write(
+      `${r.scenario}, ${r.environment}: ${r.objects.length} objects rendered, ${r.problems.length} problems\n`,
+    );
   for (const p of problems) process.stderr.write(`${p}\n`);
-  process.stdout.write(problems.length ? `render check: ${problems.length} problems\n` : "render check: every scenario renders and validates\n");
+  process.stdout.write(
+    problems.length
+      ? `render check: ${problems.length} problems\n`
+      : "render check: every scenario renders and validates\n",
+  );
   return problems.length ? 1 : 0;
 }
 
 try {
   process.exitCode = main(process.argv.slice(2));
 } catch (error) {
-  process.stderr.write(`${error instanceof ConfigError ? "Invalid configuration:\n  " : "render check: "}${(error as Error).message}\n`);
+  process.stderr.write(
+    `${error instanceof ConfigError ? "Invalid configuration:\n  " : "render check: "}${(error as Error).message}\n`,
+  );
   process.exitCode = 1;
 }

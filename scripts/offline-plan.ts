@@ -1,4 +1,4 @@
-import { execFileSync, spawnSync } from "child_process";
+import { execFile, spawnSync } from "child_process";
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "fs";
 import { homedir, tmpdir } from "os";
 import * as path from "path";
@@ -23,7 +23,8 @@ export function findProviderMirror(env: NodeJS.ProcessEnv = process.env): { dir?
       : { reason: `${MIRROR_VARIABLE}=${fromEnv} holds no ${PROVIDER_DIR}` };
   }
   const cliConfig = env.TF_CLI_CONFIG_FILE;
-  const configured = cliConfig && existsSync(cliConfig) ? /path\s*=\s*"([^"]+)"/.exec(readFileSync(cliConfig, "utf8"))?.[1] : undefined;
+  const configured =
+    cliConfig && existsSync(cliConfig) ? /path\s*=\s*"([^"]+)"/.exec(readFileSync(cliConfig, "utf8"))?.[1] : undefined;
   // Terraform's own implied mirror locations, then a shallow search of the machine.
   const candidates = [
     configured,
@@ -36,8 +37,29 @@ export function findProviderMirror(env: NodeJS.ProcessEnv = process.env): { dir?
   if (known) return { dir: known };
   const found = spawnSync(
     "find",
-    ["/", "-maxdepth", "6", "(", "-path", "/proc", "-o", "-path", "/sys", "-o", "-name", "node_modules", ")", "-prune", "-o",
-      "-type", "d", "-path", `*/${PROVIDER_DIR}`, "-print", "-quit"],
+    [
+      "/",
+      "-maxdepth",
+      "6",
+      "(",
+      "-path",
+      "/proc",
+      "-o",
+      "-path",
+      "/sys",
+      "-o",
+      "-name",
+      "node_modules",
+      ")",
+      "-prune",
+      "-o",
+      "-type",
+      "d",
+      "-path",
+      `*/${PROVIDER_DIR}`,
+      "-print",
+      "-quit",
+    ],
     { encoding: "utf8", timeout: 20_000 },
   ).stdout?.trim();
   if (found) return { dir: path.dirname(path.dirname(path.dirname(found))) };
@@ -56,7 +78,11 @@ export function findProviderSource(env: NodeJS.ProcessEnv = process.env): Provid
   if (mirror.dir) return { mirrorDir: mirror.dir };
   const probe = spawnSync(
     process.execPath,
-    ["-e", "fetch('https://registry.terraform.io/.well-known/terraform.json').then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"],
+    [
+      "-e",
+      "fetch('https://registry.terraform.io/.well-known/terraform.json')" +
+        ".then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))",
+    ],
     { timeout: 10_000 },
   );
   return probe.status === 0 ? {} : { reason: `${mirror.reason}, and the Terraform registry is not reachable` };
@@ -81,6 +107,8 @@ export interface OfflinePlan {
   readonly countsByType: Record<string, number>;
   /** `terraform validate -json` diagnostics (warnings only when the plan ran). */
   readonly validateWarnings: string[];
+  /** Each managed resource's planned values (known at plan time), by address. */
+  readonly plannedValues: Record<string, unknown>;
 }
 
 /**
@@ -88,74 +116,111 @@ export interface OfflinePlan {
  * aws provider taken from `source` (a mirror, or the registry). Throws with Terraform's own
  * output when init, validate or plan fails.
  */
-export function planOffline(stackJson: Record<string, unknown>, source: ProviderSource): OfflinePlan {
+export function planOffline(stackJson: Record<string, unknown>, source: ProviderSource): Promise<OfflinePlan> {
+  return planConfiguration({ "cdk.tf.json": JSON.stringify(stackJson, null, 2) }, source);
+}
+
+/**
+ * The same for any Terraform configuration given as files (`cdk.tf.json`, or the `cdk.tf` of
+ * `cdktf synth --hcl`): an override file swaps in the throwaway backend and the credential-free
+ * provider settings, which works for JSON and HCL alike. Asynchronous, so two plans can run at
+ * once; `validate: false` skips the separate `terraform validate` (plan validates too, but
+ * reports less).
+ * https://developer.hashicorp.com/terraform/language/files/override
+ */
+export async function planConfiguration(
+  files: Record<string, string>,
+  source: ProviderSource,
+  options: { validate?: boolean } = {},
+): Promise<OfflinePlan> {
   const work = mkdtempSync(path.join(tmpdir(), "offline-plan-"));
   try {
-    writeFileSync(path.join(work, "cdk.tf.json"), JSON.stringify(offlineCopy(stackJson), null, 2));
+    for (const [name, text] of Object.entries(files)) writeFileSync(path.join(work, name), text);
+    writeFileSync(path.join(work, "offline_override.tf.json"), JSON.stringify(OFFLINE_OVERRIDE, null, 2));
     const cliConfig = path.join(work, "terraformrc");
     writeFileSync(
       cliConfig,
       source.mirrorDir
-        ? `provider_installation {\n  filesystem_mirror {\n    path = ${JSON.stringify(source.mirrorDir)}\n    include = ["registry.terraform.io/hashicorp/aws"]\n  }\n  direct {\n    exclude = ["registry.terraform.io/hashicorp/aws"]\n  }\n}\n`
+        ? [
+            "provider_installation {",
+            "  filesystem_mirror {",
+            `    path = ${JSON.stringify(source.mirrorDir)}`,
+            '    include = ["registry.terraform.io/hashicorp/aws"]',
+            "  }",
+            "  direct {",
+            '    exclude = ["registry.terraform.io/hashicorp/aws"]',
+            "  }",
+            "}",
+            "",
+          ].join("\n")
         : "",
     );
     const env: NodeJS.ProcessEnv = { PATH: process.env.PATH, HOME: process.env.HOME, TMPDIR: process.env.TMPDIR };
-    Object.assign(env, { TF_CLI_CONFIG_FILE: cliConfig, TF_IN_AUTOMATION: "1", TF_INPUT: "0", CHECKPOINT_DISABLE: "1" });
+    Object.assign(env, {
+      TF_CLI_CONFIG_FILE: cliConfig,
+      TF_IN_AUTOMATION: "1",
+      TF_INPUT: "0",
+      CHECKPOINT_DISABLE: "1",
+    });
     const tf = (...args: string[]) => run("terraform", args, work, env);
 
-    tf("init", "-input=false", "-no-color");
-    const validation = JSON.parse(tf("validate", "-json", "-no-color")) as {
+    await tf("init", "-input=false", "-no-color");
+    const validation = (
+      (options.validate ?? true)
+        ? JSON.parse(await tf("validate", "-json", "-no-color"))
+        : { valid: true, diagnostics: [] }
+    ) as {
       valid: boolean;
       diagnostics: { severity: string; summary: string; detail?: string }[];
     };
     if (!validation.valid) {
-      throw new Error(`terraform validate failed:\n${validation.diagnostics.map((d) => `${d.summary}: ${d.detail ?? ""}`).join("\n")}`);
+      const problems = validation.diagnostics.map((d) => `${d.summary}: ${d.detail ?? ""}`);
+      throw new Error(`terraform validate failed:\n${problems.join("\n")}`);
     }
-    tf("plan", "-refresh=false", "-input=false", "-lock=false", "-no-color", "-out=plan.tfplan");
-    const plan = JSON.parse(tf("show", "-json", "plan.tfplan")) as {
+    await tf("plan", "-refresh=false", "-input=false", "-lock=false", "-no-color", "-out=plan.tfplan");
+    const plan = JSON.parse(await tf("show", "-json", "plan.tfplan")) as {
       resource_changes?: { address: string; type: string; mode: string; change: { actions: string[] } }[];
+      planned_values?: { root_module?: { resources?: { address: string; mode: string; values: unknown }[] } };
     };
     const resources = (plan.resource_changes ?? [])
       .filter((r) => r.mode === "managed")
       .map((r) => ({ address: r.address, type: r.type, actions: r.change.actions }));
     const countsByType: Record<string, number> = {};
     for (const r of resources) countsByType[r.type] = (countsByType[r.type] ?? 0) + 1;
+    const plannedValues: Record<string, unknown> = {};
+    for (const r of plan.planned_values?.root_module?.resources ?? []) {
+      if (r.mode === "managed") plannedValues[r.address] = r.values;
+    }
     return {
       resources,
       countsByType,
       validateWarnings: validation.diagnostics.filter((d) => d.severity === "warning").map((d) => d.summary),
+      plannedValues,
     };
   } finally {
     rmSync(work, { recursive: true, force: true });
   }
 }
 
-/** The stack with a throwaway local backend and a credential-free, plan-only aws provider. */
-function offlineCopy(stackJson: Record<string, unknown>): Record<string, unknown> {
-  const copy = structuredClone(stackJson) as {
-    terraform: { backend?: unknown };
-    provider?: { aws?: Record<string, unknown>[] };
-  };
-  copy.terraform.backend = { local: { path: "terraform.tfstate" } };
-  const aws = copy.provider?.aws ?? [];
-  if (aws.length === 0) throw new Error("the stack configures no aws provider");
-  for (const config of aws) {
-    Object.assign(config, {
+/** A throwaway local backend and a credential-free, plan-only default aws provider. */
+const OFFLINE_OVERRIDE = {
+  terraform: { backend: { local: { path: "terraform.tfstate" } } },
+  provider: {
+    aws: {
       access_key: "offline-plan",
       secret_key: "offline-plan",
       skip_credentials_validation: true,
       skip_requesting_account_id: true,
       skip_metadata_api_check: true,
-    });
-  }
-  return copy;
-}
+    },
+  },
+};
 
-function run(command: string, args: string[], cwd: string, env: NodeJS.ProcessEnv): string {
-  try {
-    return execFileSync(command, args, { cwd, env, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"], maxBuffer: 64 << 20 });
-  } catch (error) {
-    const e = error as { stdout?: string; stderr?: string };
-    throw new Error(`${command} ${args[0]} failed:\n${e.stderr ?? ""}${e.stdout ?? ""}`);
-  }
+function run(command: string, args: string[], cwd: string, env: NodeJS.ProcessEnv): Promise<string> {
+  return new Promise((resolve, reject) => {
+    execFile(command, args, { cwd, env, encoding: "utf8", maxBuffer: 64 << 20 }, (error, stdout, stderr) => {
+      if (error) reject(new Error(`${command} ${args[0]} failed:\n${stderr}${stdout}`));
+      else resolve(stdout);
+    });
+  });
 }

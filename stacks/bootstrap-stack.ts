@@ -15,7 +15,14 @@ import { BranchProtection } from "../constructs/bootstrap/branch-protection";
 import { CLUSTER_VARS_NAME, ClusterVars } from "../constructs/bootstrap/cluster-vars";
 import { CommitStatus } from "../constructs/bootstrap/commit-status";
 import { DeployKey } from "../constructs/bootstrap/deploy-key";
-import { APPS_RECONCILER, CLUSTER_AUTOSCALER, FLUX_NAMESPACE, FLUX_SOURCE_NAME, IMAGE_AUTOMATION_COMPONENTS, IMAGE_RECEIVER } from "../constructs/flux/api";
+import {
+  APPS_RECONCILER,
+  CLUSTER_AUTOSCALER,
+  FLUX_NAMESPACE,
+  FLUX_SOURCE_NAME,
+  IMAGE_AUTOMATION_COMPONENTS,
+  IMAGE_RECEIVER,
+} from "../constructs/flux/api";
 import { FluxBootstrapGit } from "../constructs/flux/bootstrap-git";
 import { FluxProvider } from "../constructs/flux/provider";
 import { Feature, GitopsFiles } from "../constructs/bootstrap/gitops-files";
@@ -24,6 +31,7 @@ import { ManagedNamespaces } from "../constructs/bootstrap/managed-namespaces";
 import { TenantReconciler } from "../constructs/bootstrap/tenant-reconciler";
 import { WebhookReceiver } from "../constructs/bootstrap/webhook-receiver";
 import { CORE_OUTPUTS } from "./core-stack";
+import { pinTerraform } from "./terraform-settings";
 import { configureBackend, remoteState } from "./state";
 
 /** The opt-in GitOps features an environment turns on. */
@@ -32,7 +40,8 @@ export function gitopsFeatures(env: EnvironmentConfig): Feature[] {
   if (env.gitops.webhook.enabled) features.push("webhook");
   if (env.gitops.commitStatus.enabled) features.push("commit-status");
   // The app's release pipeline reaches the Receiver through the webhook's TLS load balancer.
-  if (env.delivery?.appProject && env.gitops.webhook.enabled && env.gitops.webhook.hostname) features.push("image-receiver");
+  if (env.delivery?.appProject && env.gitops.webhook.enabled && env.gitops.webhook.hostname)
+    features.push("image-receiver");
   return features;
 }
 
@@ -69,7 +78,10 @@ export class BootstrapStack extends TerraformStack {
     const { id: projectId, defaultBranch } = this.gitlabProject(env);
     // Terraform owns Flux's namespace and the Secret Flux clones with, so a rotated key reaches
     // the cluster (the provider never rewrites a Secret it created). Flux labels the namespace.
-    const fluxNamespace = new ManagedNamespaces(this, "flux-namespace", { names: [FLUX_NAMESPACE], labelsOwnedElsewhere: true });
+    const fluxNamespace = new ManagedNamespaces(this, "flux-namespace", {
+      names: [FLUX_NAMESPACE],
+      labelsOwnedElsewhere: true,
+    });
     const key = new DeployKey(this, "flux-deploy-key", {
       project: projectId,
       title: `Flux (${env.name}/${env.cluster.name})`,
@@ -138,7 +150,12 @@ export class BootstrapStack extends TerraformStack {
       dependsOn: [flux],
     });
 
-    const handoff: ITerraformDependable[] = [...namespaces.namespaces, ...reconciler.all, vars.configMap, autoscalerValues.configMap];
+    const handoff: ITerraformDependable[] = [
+      ...namespaces.namespaces,
+      ...reconciler.all,
+      vars.configMap,
+      autoscalerValues.configMap,
+    ];
     const { webhook, commitStatus } = env.gitops;
     if (webhook.enabled) {
       new RandomProvider(this, "random", {});
@@ -154,7 +171,8 @@ export class BootstrapStack extends TerraformStack {
       new TerraformOutput(this, "webhook_path", {
         value: receiver.hookPath,
         sensitive: true,
-        description: "Compare with: kubectl -n flux-system get receiver gitlab-receiver -o jsonpath='{.status.webhookPath}'",
+        description:
+          "Compare with: kubectl -n flux-system get receiver gitlab-receiver -o jsonpath='{.status.webhookPath}'",
       });
     }
     if (commitStatus.enabled) {
@@ -167,7 +185,10 @@ export class BootstrapStack extends TerraformStack {
       });
       handoff.push(status.token);
       // Read by the scheduled rotation job (scripts/ci/rotate-token.sh) and shown in its log.
-      new TerraformOutput(this, "commit_status_token_expires_at", { value: status.token.expiresAt, description: "Expiry of Flux's commit-status token" });
+      new TerraformOutput(this, "commit_status_token_expires_at", {
+        value: status.token.expiresAt,
+        description: "Expiry of Flux's commit-status token",
+      });
     }
 
     new GitopsFiles(this, "gitops-files", {
@@ -193,16 +214,24 @@ export class BootstrapStack extends TerraformStack {
       // What the app's release pipeline needs (ci/app.gitlab-ci.yml: FLUX_RECEIVER_URL, FLUX_AUDIENCE); neither is a secret.
       new TerraformOutput(this, "image_receiver_url", {
         value: `https://${env.gitops.webhook.hostname}${receiverPath(IMAGE_RECEIVER)}`,
-        description: "Compare the path with: kubectl -n flux-system get receiver gitlab-ci-oidc -o jsonpath='{.status.webhookPath}'",
+        description:
+          "Compare the path with: kubectl -n flux-system get receiver gitlab-ci-oidc -o jsonpath='{.status.webhookPath}'",
       });
-      new TerraformOutput(this, "image_receiver_audience", { value: imageReceiverAudience(env), description: "The aud of the app's ID token" });
+      new TerraformOutput(this, "image_receiver_audience", {
+        value: imageReceiverAudience(env),
+        description: "The aud of the app's ID token",
+      });
     }
-    new TerraformOutput(this, "gitops_repository_url", { value: gitSshUrl(env), description: "Repository Flux syncs from" });
+    new TerraformOutput(this, "gitops_repository_url", {
+      value: gitSshUrl(env),
+      description: "Repository Flux syncs from",
+    });
     new TerraformOutput(this, "flux_sync_path", { value: syncPath(env), description: "Flux's path in it" });
     new TerraformOutput(this, "cluster_vars", {
       value: `${FLUX_NAMESPACE}/${CLUSTER_VARS_NAME}`,
       description: "ConfigMap of the values Flux substitutes",
     });
+    pinTerraform(this);
   }
 
   /**

@@ -6,6 +6,7 @@ import type { EnvironmentConfig } from "../config/load";
 import { ciRoleName, gitlabIssuerHost, gitlabOidcProviderArn } from "../config/names";
 import { AWS_AUDIENCE, GitlabCiRole } from "../constructs/core/gitlab-ci-role";
 import { GitlabOidcProvider } from "../constructs/core/gitlab-oidc-provider";
+import { policyDocument } from "../constructs/core/policy-document";
 import { configureBackend, stateObjectArn } from "./state";
 
 /**
@@ -30,7 +31,8 @@ export class CiStack extends TerraformStack {
 
     // Owned here: its ARN comes from the resource, so the roles wait for it. Else built from the account id.
     const providerArn = delivery.createOidcProvider
-      ? new GitlabOidcProvider(this, "gitlab-oidc", { issuerUrl: env.gitlab.baseUrl, audiences: [AWS_AUDIENCE] }).provider.arn
+      ? new GitlabOidcProvider(this, "gitlab-oidc", { issuerUrl: env.gitlab.baseUrl, audiences: [AWS_AUDIENCE] })
+          .provider.arn
       : gitlabOidcProviderArn(env, partition);
 
     // Merge-request pipelines of any branch: read-only, and never the bootstrap state, which
@@ -44,10 +46,9 @@ export class CiStack extends TerraformStack {
       description: `GitLab CI of ${infraProject} (any branch) plans ${env.name}`,
       managedPolicyArns: [`arn:${partition}:iam::aws:policy/ReadOnlyAccess`],
       inlinePolicy: bootstrapState
-        ? JSON.stringify({
-            Version: "2012-10-17",
-            Statement: [{ Sid: "NoBootstrapState", Effect: "Deny", Action: "s3:GetObject", Resource: bootstrapState }],
-          })
+        ? policyDocument([
+            { Sid: "NoBootstrapState", Effect: "Deny", Action: "s3:GetObject", Resource: bootstrapState },
+          ])
         : undefined,
     });
     // The default branch only. Creating EKS and its IAM roles makes this role an administrator in
@@ -61,8 +62,14 @@ export class CiStack extends TerraformStack {
       managedPolicyArns: [`arn:${partition}:iam::aws:policy/AdministratorAccess`],
     });
 
-    new TerraformOutput(this, "oidc_provider_arn", { value: providerArn, description: "IAM OIDC provider of the GitLab instance" });
+    new TerraformOutput(this, "oidc_provider_arn", {
+      value: providerArn,
+      description: "IAM OIDC provider of the GitLab instance",
+    });
     new TerraformOutput(this, "plan_role_arn", { value: plan.role.arn, description: "AWS_ROLE_ARN of the plan jobs" });
-    new TerraformOutput(this, "deploy_role_arn", { value: deploy.role.arn, description: "AWS_ROLE_ARN of the deploy job" });
+    new TerraformOutput(this, "deploy_role_arn", {
+      value: deploy.role.arn,
+      description: "AWS_ROLE_ARN of the deploy job",
+    });
   }
 }

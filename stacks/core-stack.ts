@@ -1,19 +1,22 @@
 import { DataAwsPartition } from "@cdktf/provider-aws/lib/data-aws-partition";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
-import { DataResource, TerraformOutput, TerraformStack } from "cdktf";
+import { TerraformOutput, TerraformStack } from "cdktf";
 import { Construct } from "constructs";
 import type { EnvironmentConfig } from "../config/load";
 import { ciRoleArn, ciRoleName, ecrRepositoryName, gitlabIssuerHost, gitlabOidcProviderArn } from "../config/names";
 import { ADDONS_BEFORE_NODES } from "../config/schema";
 import { terraformLiteralMap } from "../config/terraform-literal";
+import { ClusterAutoscalerIdentity } from "../constructs/core/cluster-autoscaler-identity";
 import { ContainerRegistry } from "../constructs/core/container-registry";
 import { EksAddons } from "../constructs/core/eks-addons";
 import { EcrPushRole } from "../constructs/core/ecr-push-role";
 import { EksCluster } from "../constructs/core/eks-cluster";
-import { CLUSTER_AUTOSCALER, IMAGE_REFLECTOR } from "../constructs/flux/api";
+import { KubeconfigUpdate, kubeconfigCommand } from "../constructs/core/kubeconfig-update";
+import { IMAGE_REFLECTOR } from "../constructs/flux/api";
 import { Network } from "../constructs/core/network";
 import { NodeGroup } from "../constructs/core/node-group";
 import { PodIdentityRole } from "../constructs/core/pod-identity-role";
+import { pinTerraform } from "./terraform-settings";
 import { configureBackend } from "./state";
 
 /** The outputs the bootstrap stack reads through remote state. Renaming one breaks bootstrap. */
@@ -42,7 +45,9 @@ export class CoreStack extends TerraformStack {
       region: env.region,
       // Tags are the one free-form text here; the schema refuses template syntax in them, and
       // terraformLiteral makes sure none could ever be evaluated.
-      defaultTags: [{ tags: terraformLiteralMap({ ...env.tags, "gitops-environment": env.name, "eks-cluster": env.cluster.name }) }],
+      defaultTags: [
+        { tags: terraformLiteralMap({ ...env.tags, "gitops-environment": env.name, "eks-cluster": env.cluster.name }) },
+      ],
     });
     const partition = new DataAwsPartition(this, "partition").partition;
     const name = env.cluster.name;
@@ -54,7 +59,10 @@ export class CoreStack extends TerraformStack {
       region: env.region,
       subnetIds: network.privateSubnetIds,
       // The pipeline's deploy role (ci stack) runs bootstrap, which needs cluster-admin.
-      adminPrincipalArns: [...env.cluster.adminPrincipalArns, ...(env.delivery ? [ciRoleArn(env, "deploy", partition)] : [])],
+      adminPrincipalArns: [
+        ...env.cluster.adminPrincipalArns,
+        ...(env.delivery ? [ciRoleArn(env, "deploy", partition)] : []),
+      ],
     });
     const clusterName = eks.cluster.name;
 
@@ -104,17 +112,13 @@ export class CoreStack extends TerraformStack {
           repositoryArn: registry.repository.arn,
         })
       : undefined;
-    const autoscaler = new PodIdentityRole(this, "cluster-autoscaler-identity", {
-      roleName: `${name}-cluster-autoscaler`,
-      clusterName,
-      ...CLUSTER_AUTOSCALER,
-      inlinePolicy: clusterAutoscalerPolicy(name),
-    });
+    const autoscaler = new ClusterAutoscalerIdentity(this, "cluster-autoscaler-identity", { name, clusterName });
 
     if (env.cluster.updateKubeconfig) {
-      new DataResource(this, "update-kubeconfig", {
-        triggersReplace: [eks.cluster.arn],
-        provisioners: [{ type: "local-exec", command: kubeconfigCommand(name, env.region) }],
+      new KubeconfigUpdate(this, "update-kubeconfig", {
+        clusterName: name,
+        region: env.region,
+        clusterArn: eks.cluster.arn,
         dependsOn: [nodes.nodeGroup],
       });
     }
@@ -128,56 +132,27 @@ export class CoreStack extends TerraformStack {
       },
       region: { value: env.region, description: "AWS region" },
       vpcId: { value: network.vpc.id, description: "VPC id" },
-      ecrRepositoryUrl: { value: registry.repository.repositoryUrl, description: "ECR repository URL (push images here)" },
+      ecrRepositoryUrl: {
+        value: registry.repository.repositoryUrl,
+        description: "ECR repository URL (push images here)",
+      },
       ecrRepositoryArn: { value: registry.repository.arn, description: "ECR repository ARN" },
-      configureKubectl: { value: kubeconfigCommand(clusterName, env.region), description: "Point kubectl at the cluster" },
+      configureKubectl: {
+        value: kubeconfigCommand(clusterName, env.region),
+        description: "Point kubectl at the cluster",
+      },
       imageReflectorRoleArn: { value: reflector.role.arn, description: "IAM role Flux reads ECR tags with" },
       clusterAutoscalerRoleArn: { value: autoscaler.role.arn, description: "IAM role of the cluster autoscaler" },
     };
     if (push) {
-      new TerraformOutput(this, "ecr_push_role_arn", { value: push.ciRole.role.arn, description: "AWS_ROLE_ARN of the app's image push job" });
+      new TerraformOutput(this, "ecr_push_role_arn", {
+        value: push.ciRole.role.arn,
+        description: "AWS_ROLE_ARN of the app's image push job",
+      });
     }
     for (const [key, output] of Object.entries(outputs)) {
       new TerraformOutput(this, CORE_OUTPUTS[key as keyof typeof CORE_OUTPUTS], output);
     }
+    pinTerraform(this);
   }
-}
-
-function kubeconfigCommand(clusterName: string, region: string): string {
-  return `aws eks update-kubeconfig --name ${clusterName} --region ${region}`;
-}
-
-/**
- * What the cluster autoscaler needs on AWS, with writes limited to this cluster's node groups
- * (EKS tags their Auto Scaling groups `k8s.io/cluster-autoscaler/<cluster>`).
- * https://github.com/kubernetes/autoscaler/blob/master/cluster-autoscaler/cloudprovider/aws/README.md
- */
-function clusterAutoscalerPolicy(clusterName: string): string {
-  return JSON.stringify({
-    Version: "2012-10-17",
-    Statement: [
-      {
-        Effect: "Allow",
-        Action: [
-          "autoscaling:DescribeAutoScalingGroups",
-          "autoscaling:DescribeAutoScalingInstances",
-          "autoscaling:DescribeLaunchConfigurations",
-          "autoscaling:DescribeScalingActivities",
-          "autoscaling:DescribeTags",
-          "ec2:DescribeImages",
-          "ec2:DescribeInstanceTypes",
-          "ec2:DescribeLaunchTemplateVersions",
-          "ec2:GetInstanceTypesFromInstanceRequirements",
-          "eks:DescribeNodegroup",
-        ],
-        Resource: "*",
-      },
-      {
-        Effect: "Allow",
-        Action: ["autoscaling:SetDesiredCapacity", "autoscaling:TerminateInstanceInAutoScalingGroup"],
-        Resource: "*",
-        Condition: { StringEquals: { [`aws:ResourceTag/k8s.io/cluster-autoscaler/${clusterName}`]: "owned" } },
-      },
-    ],
-  });
 }

@@ -74,7 +74,9 @@ export function configureBackend(stack: TerraformStack, env: EnvironmentConfig, 
 /** The S3 object holding a stack's state, for IAM policies; undefined for other backends. */
 export function stateObjectArn(env: EnvironmentConfig, stack: StackId, partition: string): string | undefined {
   const backend = env.backend;
-  return backend.type === "s3" ? `arn:${partition}:s3:::${backend.bucket}/${s3Key(backend.keyPrefix, env, stack)}` : undefined;
+  return backend.type === "s3"
+    ? `arn:${partition}:s3:::${backend.bucket}/${s3Key(backend.keyPrefix, env, stack)}`
+    : undefined;
 }
 
 /** Reads another stack's outputs from the same kind of backend, in the same environment. */

@@ -15,14 +15,18 @@ const env = { ...process.env, TF_IN_AUTOMATION: "1", CHECKPOINT_DISABLE: "1", TF
 const stack = (input: string) =>
   writeFileSync(
     path.join(dir, "cdk.tf.json"),
-    JSON.stringify({ terraform: { backend: { local: { path: "state.tfstate" } } }, resource: { terraform_data: { release: { input } } } }),
+    JSON.stringify({
+      terraform: { backend: { local: { path: "state.tfstate" } } },
+      resource: { terraform_data: { release: { input } } },
+    }),
   );
 const terraform = (...args: string[]) => {
   const r = spawnSync("terraform", [`-chdir=${dir}`, ...args, "-input=false", "-no-color"], { env, encoding: "utf8" });
   if (r.status !== 0) throw new Error(r.stderr);
 };
 const applyPlan = () => spawnSync("bash", [SCRIPT, dir], { env, encoding: "utf8" });
-const applied = () => JSON.parse(readFileSync(path.join(dir, "state.tfstate"), "utf8")).resources[0].instances[0].attributes.input.value;
+const applied = () =>
+  JSON.parse(readFileSync(path.join(dir, "state.tfstate"), "utf8")).resources[0].instances[0].attributes.input.value;
 
 beforeEach(() => {
   dir = mkdtempSync(path.join(tmpdir(), "apply-plan-"));

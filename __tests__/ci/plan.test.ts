@@ -29,9 +29,13 @@ mkdir -p cdktf.out/stacks/core cdktf.out/stacks/bootstrap
 let work: string;
 beforeEach(() => {
   work = mkdtempSync(path.join(tmpdir(), "plan-sh-"));
-  for (const linked of ["scripts", "config", "node_modules", "package.json"]) symlinkSync(path.join(ROOT, linked), path.join(work, linked));
+  for (const linked of ["scripts", "config", "node_modules", "package.json"])
+    symlinkSync(path.join(ROOT, linked), path.join(work, linked));
   mkdirSync(path.join(work, "bin"));
-  for (const [name, text] of [["terraform", TERRAFORM], ["npx", NPX]]) {
+  for (const [name, text] of [
+    ["terraform", TERRAFORM],
+    ["npx", NPX],
+  ]) {
     writeFileSync(path.join(work, "bin", name), text);
     chmodSync(path.join(work, "bin", name), 0o755);
   }
@@ -40,9 +44,18 @@ afterEach(() => rmSync(work, { recursive: true, force: true }));
 
 const run = (script: string, args: string[], extra: Record<string, string> = {}) => {
   const base = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith("AWS_")));
-  const env = { ...base, PATH: `${path.join(work, "bin")}:${process.env.PATH}`, CALLS: path.join(work, "calls"), GITOPS_ENV: "dev", AWS_ID_TOKEN: "stand-in", ...extra };
+  const env = {
+    ...base,
+    PATH: `${path.join(work, "bin")}:${process.env.PATH}`,
+    CALLS: path.join(work, "calls"),
+    GITOPS_ENV: "dev",
+    AWS_ID_TOKEN: "stand-in",
+    ...extra,
+  };
   const result = spawnSync("bash", [`scripts/ci/${script}`, ...args], { cwd: work, env, encoding: "utf8" });
-  const calls = existsSync(path.join(work, "calls")) ? readFileSync(path.join(work, "calls"), "utf8").trim().split("\n") : [];
+  const calls = existsSync(path.join(work, "calls"))
+    ? readFileSync(path.join(work, "calls"), "utf8").trim().split("\n")
+    : [];
   return { ...result, calls };
 };
 const read = (file: string) => readFileSync(path.join(work, file), "utf8");
@@ -52,9 +65,13 @@ describe("scripts/ci/plan.sh", () => {
     const r = run("plan.sh", ["review"]);
     expect(r.status).toBe(0);
     expect(r.stdout).toMatch(/role\/flux-dev-gitlab-plan/);
-    expect(r.calls.filter((c) => c.includes(" plan "))).toEqual(["-chdir=cdktf.out/stacks/core plan -input=false -no-color -lock=false -out=plan.tfplan"]);
+    expect(r.calls.filter((c) => c.includes(" plan "))).toEqual([
+      "-chdir=cdktf.out/stacks/core plan -input=false -no-color -lock=false -out=plan.tfplan",
+    ]);
     expect(read("plans/dev-summary.md")).toMatch(/\*\*core\*\*: 2 to add, 0 to change, 1 to destroy/);
-    expect(read("plans/dev-summary.md")).toMatch(/\*\*bootstrap\*\*: not planned: merge-request pipelines get neither GITLAB_TOKEN nor cluster access/);
+    expect(read("plans/dev-summary.md")).toMatch(
+      /\*\*bootstrap\*\*: not planned: merge-request pipelines get neither GITLAB_TOKEN nor cluster access/,
+    );
     expect(JSON.parse(read("plans/dev-core.json"))).toMatchObject({ create: 2, update: 0, delete: 1 });
     expect(read("plans/dev-core.txt")).toBe("readable plan of cdktf.out/stacks/core\n");
   });
@@ -63,7 +80,9 @@ describe("scripts/ci/plan.sh", () => {
     const r = run("plan.sh", ["release"]);
     expect(r.status).toBe(0);
     expect(r.stdout).toMatch(/role\/flux-dev-gitlab-deploy/);
-    expect(r.calls.filter((c) => c.includes(" plan "))).toEqual(["-chdir=cdktf.out/stacks/core plan -input=false -no-color -lock=true -out=plan.tfplan"]);
+    expect(r.calls.filter((c) => c.includes(" plan "))).toEqual([
+      "-chdir=cdktf.out/stacks/core plan -input=false -no-color -lock=true -out=plan.tfplan",
+    ]);
     expect(r.stdout).toMatch(/bootstrap of dev is not planned: core of dev does not exist yet/);
     expect(read("plans/dev-bootstrap.skipped")).toMatch(/deploy core, then the next pipeline plans bootstrap/);
   });
@@ -71,7 +90,10 @@ describe("scripts/ci/plan.sh", () => {
   test("default branch, core deployed: core then bootstrap, each a plan file", () => {
     const r = run("plan.sh", ["release"], { CORE_EXISTS: "1" });
     expect(r.status).toBe(0);
-    expect(r.calls.filter((c) => c.includes(" plan ")).map((c) => c.split(" ")[0])).toEqual(["-chdir=cdktf.out/stacks/core", "-chdir=cdktf.out/stacks/bootstrap"]);
+    expect(r.calls.filter((c) => c.includes(" plan ")).map((c) => c.split(" ")[0])).toEqual([
+      "-chdir=cdktf.out/stacks/core",
+      "-chdir=cdktf.out/stacks/bootstrap",
+    ]);
     expect(existsSync(path.join(work, "cdktf.out/stacks/bootstrap/plan.tfplan"))).toBe(true);
     expect(existsSync(path.join(work, "plans/dev-bootstrap.skipped"))).toBe(false);
   });
@@ -82,7 +104,9 @@ describe("scripts/ci/apply.sh", () => {
     run("plan.sh", ["release"]);
     const r = run("apply.sh", []);
     expect(r.status).toBe(0);
-    expect(r.calls.filter((c) => c.includes(" apply "))).toEqual(["-chdir=cdktf.out/stacks/core apply -input=false -no-color plan.tfplan"]);
+    expect(r.calls.filter((c) => c.includes(" apply "))).toEqual([
+      "-chdir=cdktf.out/stacks/core apply -input=false -no-color plan.tfplan",
+    ]);
     expect(r.stdout).toMatch(/bootstrap of dev was not planned in this pipeline: core of dev does not exist yet/);
   });
 

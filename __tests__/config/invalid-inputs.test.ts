@@ -93,12 +93,45 @@ describe("file and folder problems", () => {
   }
   const shown = (dir: string, f: string) => path.relative(process.cwd(), path.join(dir, f));
   const cases: [string, (dir: string) => void, string, RegExp][] = [
-    ["environment file is a folder", (d) => mkdirSync(path.join(d, "environments", "dir.yaml")), "environments/dir.yaml", /must be a file, but it is a directory/],
-    ["defaults.yaml is a folder", (d) => { writeFileSync(path.join(d, "environments", "dir.yaml"), "{}"); rmAndMkdir(path.join(d, "defaults.yaml")); }, "defaults.yaml", /must be a file, but it is a directory/],
-    ["UTF-16 file", (d) => writeFileSync(path.join(d, "environments", "dir.yaml"), Buffer.from("\ufeffregion: x\n", "utf16le")), "environments/dir.yaml", /must be UTF-8, but it is UTF-16/],
-    ["bytes that are not UTF-8", (d) => writeFileSync(path.join(d, "environments", "dir.yaml"), Buffer.from([0x72, 0x3a, 0x20, 0xc3, 0x28, 0x0a])), "environments/dir.yaml", /must be UTF-8/],
-    ["a file far too large", (d) => writeFileSync(path.join(d, "environments", "dir.yaml"), `# ${"x".repeat(300 * 1024)}\n`), "environments/dir.yaml", /a settings file must be under 262144 bytes/],
-    ["a symbolic link loop", (d) => symlinkSync("dir.yaml", path.join(d, "environments", "dir.yaml")), "environments/dir.yaml", /cannot be read \(ELOOP\)/],
+    [
+      "environment file is a folder",
+      (d) => mkdirSync(path.join(d, "environments", "dir.yaml")),
+      "environments/dir.yaml",
+      /must be a file, but it is a directory/,
+    ],
+    [
+      "defaults.yaml is a folder",
+      (d) => {
+        writeFileSync(path.join(d, "environments", "dir.yaml"), "{}");
+        rmAndMkdir(path.join(d, "defaults.yaml"));
+      },
+      "defaults.yaml",
+      /must be a file, but it is a directory/,
+    ],
+    [
+      "UTF-16 file",
+      (d) => writeFileSync(path.join(d, "environments", "dir.yaml"), Buffer.from("\ufeffregion: x\n", "utf16le")),
+      "environments/dir.yaml",
+      /must be UTF-8, but it is UTF-16/,
+    ],
+    [
+      "bytes that are not UTF-8",
+      (d) => writeFileSync(path.join(d, "environments", "dir.yaml"), Buffer.from([0x72, 0x3a, 0x20, 0xc3, 0x28, 0x0a])),
+      "environments/dir.yaml",
+      /must be UTF-8/,
+    ],
+    [
+      "a file far too large",
+      (d) => writeFileSync(path.join(d, "environments", "dir.yaml"), `# ${"x".repeat(300 * 1024)}\n`),
+      "environments/dir.yaml",
+      /a settings file must be under 262144 bytes/,
+    ],
+    [
+      "a symbolic link loop",
+      (d) => symlinkSync("dir.yaml", path.join(d, "environments", "dir.yaml")),
+      "environments/dir.yaml",
+      /cannot be read \(ELOOP\)/,
+    ],
   ];
   test.each(cases)("%s", (_name, setup, file, says) => {
     const dir = folder(setup);
@@ -114,11 +147,17 @@ describe("file and folder problems", () => {
     expect(lines).toEqual([`${shown(dir, "environments")}: must be a directory of <environment>.yaml files`]);
   });
 
-  test.each([["dev\nInvalid configuration: fake"], ["../defaults"], ["DEV"]])("GITOPS_ENV=%j is refused, escaped", (name) => {
-    const lines = problemsIn(folder(() => undefined), name);
-    expectSafeOutput(lines);
-    expect(lines[0]).toMatch(/^GITOPS_ENV=.+: unknown environment; known environments: test /);
-  });
+  test.each([["dev\nInvalid configuration: fake"], ["../defaults"], ["DEV"]])(
+    "GITOPS_ENV=%j is refused, escaped",
+    (name) => {
+      const lines = problemsIn(
+        folder(() => undefined),
+        name,
+      );
+      expectSafeOutput(lines);
+      expect(lines[0]).toMatch(/^GITOPS_ENV=.+: unknown environment; known environments: test /);
+    },
+  );
 
   // An unreadable file takes the same path as the symbolic link loop above ("cannot be read
   // (CODE)"); EACCES itself cannot be set up where the tests run as root, so it is not repeated.
@@ -162,18 +201,25 @@ describe("main.ts on invalid input", () => {
     }
   });
 
-  test.each(runs.map((r) => [r.c.name, r] as const))("%s: exit 1, one line per problem, no stack trace, nothing written", async (_name, run) => {
-    const { code, stdout, stderr } = await run.result;
-    expect(code).toBe(1);
-    expect(stdout).toBe("");
-    const [header, ...lines] = stderr.trimEnd().split("\n");
-    expect(header).toBe("Invalid configuration:");
-    for (const line of lines) expect(line).toMatch(/^ {2}\S/);
-    expectSafeOutput(lines.map((l) => l.trim()), run.c.secret);
-    expect(stderr).toContain(`  ${run.files[run.c.in]}: ${run.c.key}`);
-    expect(listing(run.dir)).toEqual(run.before);
-    expect(readFileSync(path.join(run.dir, "cdktf.out", "previous-synth.json"), "utf8")).toBe("{}");
-  }, 30_000);
+  test.each(runs.map((r) => [r.c.name, r] as const))(
+    "%s: exit 1, one line per problem, no stack trace, nothing written",
+    async (_name, run) => {
+      const { code, stdout, stderr } = await run.result;
+      expect(code).toBe(1);
+      expect(stdout).toBe("");
+      const [header, ...lines] = stderr.trimEnd().split("\n");
+      expect(header).toBe("Invalid configuration:");
+      for (const line of lines) expect(line).toMatch(/^ {2}\S/);
+      expectSafeOutput(
+        lines.map((l) => l.trim()),
+        run.c.secret,
+      );
+      expect(stderr).toContain(`  ${run.files[run.c.in]}: ${run.c.key}`);
+      expect(listing(run.dir)).toEqual(run.before);
+      expect(readFileSync(path.join(run.dir, "cdktf.out", "previous-synth.json"), "utf8")).toBe("{}");
+    },
+    30_000,
+  );
 });
 
 // mergeSettings is exported for helpers; a prototype key must never reach it, but if it did it must not pollute.

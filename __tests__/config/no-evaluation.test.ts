@@ -27,8 +27,10 @@ function patchFor(key: string, value: unknown): Json {
   let node = patch;
   parts.slice(0, -1).forEach((p) => (node = node[p] = {}));
   node[parts.at(-1)!] = value;
-  if (parts[0] === "backend" && key !== "backend.type") patch.backend.type = key === "backend.project" ? "gitlab" : "s3";
-  if (key.startsWith("backend.") && patch.backend.type === "s3" && key !== "backend.bucket") patch.backend.bucket = "team-state";
+  if (parts[0] === "backend" && key !== "backend.type")
+    patch.backend.type = key === "backend.project" ? "gitlab" : "s3";
+  if (key.startsWith("backend.") && patch.backend.type === "s3" && key !== "backend.bucket")
+    patch.backend.bucket = "team-state";
   return patch;
 }
 
@@ -47,12 +49,18 @@ function synthesizedJson(env: ReturnType<typeof environment>): string[] {
 }
 
 const cases = schemaKeys().flatMap((k) =>
-  HOSTILE.flatMap((template) => placements(k.kind, template).map((value) => [k.key, JSON.stringify(value), value] as const)),
+  HOSTILE.flatMap((template) =>
+    placements(k.kind, template).map((value) => [k.key, JSON.stringify(value), value] as const),
+  ),
 );
 
 describe.each(cases)("%s = %s", (key, _shown, value) => {
   test("is refused naming the field, or appears literally in the synthesized JSON", () => {
-    const text = stringify({ ...BASE, ...patchFor(key, value), gitlab: { ...BASE.gitlab, ...patchFor(key, value).gitlab } });
+    const text = stringify({
+      ...BASE,
+      ...patchFor(key, value),
+      gitlab: { ...BASE.gitlab, ...patchFor(key, value).gitlab },
+    });
     let settings;
     try {
       settings = parseEnvironmentText({ text, file: FILE });
@@ -78,7 +86,12 @@ describe("tags: escaped where they reach the JSON, even past the schema", () => 
   const synthesized: Record<string, string> = json.provider.aws[0].default_tags[0].tags;
 
   test("the provider's default tags hold the escaped text", () => {
-    expect(synthesized).toMatchObject({ evil: '$${file("/etc/passwd")}', "%%{ if true }k%%{ endif }": "v", already: "$$${x}", plain: "a $ b % c" });
+    expect(synthesized).toMatchObject({
+      evil: '$${file("/etc/passwd")}',
+      "%%{ if true }k%%{ endif }": "v",
+      already: "$$${x}",
+      plain: "a $ b % c",
+    });
     expect(JSON.stringify(synthesized)).not.toMatch(EVALUATED);
   });
 
@@ -91,11 +104,20 @@ describe("tags: escaped where they reach the JSON, even past the schema", () => 
       cwd: dir,
       input: "jsonencode(local.tags)\n",
       encoding: "utf8",
-      env: { PATH: process.env.PATH, HOME: process.env.HOME, CHECKPOINT_DISABLE: "1", TF_CLI_CONFIG_FILE: process.env.TF_CLI_CONFIG_FILE },
+      env: {
+        PATH: process.env.PATH,
+        HOME: process.env.HOME,
+        CHECKPOINT_DISABLE: "1",
+        TF_CLI_CONFIG_FILE: process.env.TF_CLI_CONFIG_FILE,
+      },
     });
     expect(run.status).toBe(0);
     const printed = run.stdout.trim().split("\n").at(-1)!;
-    expect(JSON.parse(JSON.parse(printed))).toEqual({ ...tags, "gitops-environment": "dev", "eks-cluster": env.cluster.name });
+    expect(JSON.parse(JSON.parse(printed))).toEqual({
+      ...tags,
+      "gitops-environment": "dev",
+      "eks-cluster": env.cluster.name,
+    });
   });
 
   test("terraformLiteral leaves text without template syntax alone", () => {

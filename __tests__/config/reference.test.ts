@@ -7,7 +7,11 @@ describe("the README's configuration reference", () => {
   const readme = readFileSync(path.resolve(__dirname, "../../README.md"), "utf8");
 
   test("documents every key of the schema, and only those", () => {
-    expect(Object.keys(RULES).sort()).toEqual(schemaKeys().map((k) => k.key).sort());
+    expect(Object.keys(RULES).sort()).toEqual(
+      schemaKeys()
+        .map((k) => k.key)
+        .sort(),
+    );
   });
 
   test("is the table generated from the schema (regenerate: node -r sucrase/register/ts config/reference.ts --write)", () => {

@@ -7,7 +7,8 @@ import { environment, ENVIRONMENTS, Json } from "../helpers";
 // all of them together, built as Flux builds them.
 const trees = ENVIRONMENTS.map((name) => committedTree(environment(name)));
 const check = renderCheck(trees);
-const objectsOf = (scenario: string, env: string) => check.results.find((r) => r.scenario === scenario && r.environment === env)!.objects.map((o) => o.object as Json);
+const objectsOf = (scenario: string, env: string) =>
+  check.results.find((r) => r.scenario === scenario && r.environment === env)!.objects.map((o) => o.object as Json);
 
 test("every environment renders and validates alone and together, with no problem", () => {
   expect(ENVIRONMENTS.length).toBeGreaterThanOrEqual(2);
@@ -26,8 +27,18 @@ describe.each(ENVIRONMENTS)("environment %s, deployed alone", (name) => {
   test("the whole loop is there: sources, Kustomizations, the app, the image automation, the autoscaler", () => {
     const kinds = objects.map((o) => `${o.kind}/${o.metadata.name}`);
     expect(kinds).toEqual(
-      expect.arrayContaining(["GitRepository/flux-system", "Kustomization/infrastructure", "Kustomization/apps", "Deployment/nginx", "Service/nginx",
-        "ImageRepository/nginx", "ImagePolicy/nginx", "ImageUpdateAutomation/nginx", "HelmRelease/cluster-autoscaler", "HelmRepository/autoscaler"]),
+      expect.arrayContaining([
+        "GitRepository/flux-system",
+        "Kustomization/infrastructure",
+        "Kustomization/apps",
+        "Deployment/nginx",
+        "Service/nginx",
+        "ImageRepository/nginx",
+        "ImagePolicy/nginx",
+        "ImageUpdateAutomation/nginx",
+        "HelmRelease/cluster-autoscaler",
+        "HelmRepository/autoscaler",
+      ]),
     );
   });
 
@@ -36,7 +47,9 @@ describe.each(ENVIRONMENTS)("environment %s, deployed alone", (name) => {
     const deployment = find("Deployment", "nginx");
     expect(deployment.spec.replicas).toBe(env.gitops.appReplicas);
     expect(deployment.metadata.namespace).toBe(env.gitops.appNamespace);
-    expect(deployment.spec.template.spec.containers[0].image).toMatch(new RegExp(`^\\d{12}\\.dkr\\.ecr\\.${env.region}\\.amazonaws\\.com/${name}/nginx:0\\.0\\.1$`));
+    expect(deployment.spec.template.spec.containers[0].image).toMatch(
+      new RegExp(`^\\d{12}\\.dkr\\.ecr\\.${env.region}\\.amazonaws\\.com/${name}/nginx:0\\.0\\.1$`),
+    );
     expect(find("ImageUpdateAutomation", "nginx").spec.git.push.branch).toBe(env.gitlab.branch);
   });
 
@@ -49,7 +62,8 @@ describe.each(ENVIRONMENTS)("environment %s, deployed alone", (name) => {
   });
 
   test("every chart version is pinned exactly", () => {
-    for (const release of objects.filter((o) => o.kind === "HelmRelease")) expect(release.spec.chart.spec.version).toMatch(/^\d+\.\d+\.\d+$/);
+    for (const release of objects.filter((o) => o.kind === "HelmRelease"))
+      expect(release.spec.chart.spec.version).toMatch(/^\d+\.\d+\.\d+$/);
   });
 });
 
@@ -65,12 +79,28 @@ test("cluster-vars holds only infrastructure values; settings are written at syn
 
 describe("values YAML would misread reach the cluster intact", () => {
   // Every form the schema allows for a range, and names that look like numbers, booleans or null.
-  const ranges = ["0.0.x", ">=0.0.0-0", ">=1.0.0 <2.0.0", "*", "1", "1.2", "1.2.3", "^1.2", "~1.2.3", ">1.0.0, <1.4.0", "1.x || >=2.5.0", "!=1.2.3", "1.2 - 1.4.5"];
+  const ranges = [
+    "0.0.x",
+    ">=0.0.0-0",
+    ">=1.0.0 <2.0.0",
+    "*",
+    "1",
+    "1.2",
+    "1.2.3",
+    "^1.2",
+    "~1.2.3",
+    ">1.0.0, <1.4.0",
+    "1.x || >=2.5.0",
+    "!=1.2.3",
+    "1.2 - 1.4.5",
+  ];
   test.each(ranges)("semver range %s", (range) => {
     const env = environment("dev", { gitops: { imageSemverRange: range } });
     const [result] = renderScenario("range", [committedTree(env)]);
     expect(result.problems).toEqual([]);
-    expect(result.objects.find((o) => o.object.kind === "ImagePolicy")!.object).toMatchObject({ spec: { policy: { semver: { range } } } });
+    expect(result.objects.find((o) => o.object.kind === "ImagePolicy")!.object).toMatchObject({
+      spec: { policy: { semver: { range } } },
+    });
   });
 
   test.each(["1234", "true", "null", "1e3", "0x1F", "yes"])("cluster name and branch %s", (value) => {

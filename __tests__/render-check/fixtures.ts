@@ -3,7 +3,8 @@ import type { CommittedTree, K8sObject } from "../../scripts/render-check";
 
 /** A GitOps tree written by hand: the check's fixture, independent of the committed environments. */
 export function tree(files: Record<string, unknown>, patch: Partial<CommittedTree> = {}): CommittedTree {
-  const text = (v: unknown) => (typeof v === "string" ? v : Array.isArray(v) ? v.map((d) => stringify(d)).join("---\n") : stringify(v));
+  const text = (v: unknown) =>
+    typeof v === "string" ? v : Array.isArray(v) ? v.map((d) => stringify(d)).join("---\n") : stringify(v);
   return {
     environment: "qa",
     repository: "group/gitops-qa@main",

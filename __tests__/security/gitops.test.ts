@@ -10,7 +10,9 @@ describe.each(ENVIRONMENTS)("environment %s", (name) => {
   const env = environment(name);
   const [result] = renderCheck([committedTree(env)]).results;
   const objects = result.objects.map((o) => o.object as Json);
-  const terraformNamespaces = result.objects.filter((o) => o.appliedBy === "terraform" && o.object.kind === "Namespace" && o.object.metadata.name !== "flux-system");
+  const terraformNamespaces = result.objects.filter(
+    (o) => o.appliedBy === "terraform" && o.object.kind === "Namespace" && o.object.metadata.name !== "flux-system",
+  );
   const appNamespaces = terraformNamespaces.map((n) => n.object.metadata.name);
   const pods = objects
     .filter((o) => POD_OWNERS.includes(o.kind) && appNamespaces.includes(o.metadata.namespace))
@@ -25,14 +27,21 @@ describe.each(ENVIRONMENTS)("environment %s", (name) => {
   test("PSS restricted is enforced, audited and warned on every Terraform-owned namespace", () => {
     for (const ns of terraformNamespaces) {
       expect(ns.object.metadata).toMatchObject({
-        labels: expect.objectContaining({ "pod-security.kubernetes.io/enforce": "restricted", "pod-security.kubernetes.io/audit": "restricted", "pod-security.kubernetes.io/warn": "restricted" }),
+        labels: expect.objectContaining({
+          "pod-security.kubernetes.io/enforce": "restricted",
+          "pod-security.kubernetes.io/audit": "restricted",
+          "pod-security.kubernetes.io/warn": "restricted",
+        }),
       });
     }
   });
 
   test("EKS BP network security: every app namespace denies all traffic by default", () => {
     for (const ns of appNamespaces) {
-      const deny = objects.find((o) => o.kind === "NetworkPolicy" && o.metadata.namespace === ns && Object.keys(o.spec.podSelector).length === 0);
+      const deny = objects.find(
+        (o) =>
+          o.kind === "NetworkPolicy" && o.metadata.namespace === ns && Object.keys(o.spec.podSelector).length === 0,
+      );
       expect(deny?.spec.policyTypes).toEqual(["Ingress", "Egress"]);
     }
   });
@@ -45,7 +54,8 @@ describe.each(ENVIRONMENTS)("environment %s", (name) => {
   });
 
   test("PSS restricted: no privilege escalation, every capability dropped", () => {
-    for (const { c } of containers) expect(c.securityContext).toMatchObject({ allowPrivilegeEscalation: false, capabilities: { drop: ["ALL"] } });
+    for (const { c } of containers)
+      expect(c.securityContext).toMatchObject({ allowPrivilegeEscalation: false, capabilities: { drop: ["ALL"] } });
   });
 
   test("EKS BP pod security: read-only root filesystem", () => {
@@ -60,24 +70,31 @@ describe.each(ENVIRONMENTS)("environment %s", (name) => {
     for (const { c } of containers) {
       expect(c.readinessProbe).toBeDefined();
       expect(c.livenessProbe).toBeDefined();
-      expect(c.resources.requests).toEqual(expect.objectContaining({ cpu: expect.any(String), memory: expect.any(String) }));
+      expect(c.resources.requests).toEqual(
+        expect.objectContaining({ cpu: expect.any(String), memory: expect.any(String) }),
+      );
       expect(c.resources.limits).toEqual(expect.objectContaining({ memory: expect.any(String) }));
     }
   });
 
   test("Supply chain: every image is pinned to a tag (no latest) and every chart to an exact version", () => {
     for (const { c } of containers) expect(c.image).toMatch(/:(?!latest$)[\w.-]+$/);
-    for (const r of objects.filter((o) => o.kind === "HelmRelease")) expect(r.spec.chart.spec.version).toMatch(/^\d+\.\d+\.\d+$/);
+    for (const r of objects.filter((o) => o.kind === "HelmRelease"))
+      expect(r.spec.chart.spec.version).toMatch(/^\d+\.\d+\.\d+$/);
   });
 });
 
-test.each(ENVIRONMENTS)("Flux multi-tenancy lockdown (%s): the apps are applied as a namespaced service account, not cluster-admin", (name) => {
-  const [result] = renderCheck([committedTree(environment(name))]).results;
-  const apps = result.objects.find((o) => o.object.kind === "Kustomization" && o.object.metadata.name === "apps")!.object as Json;
-  expect(apps.spec.serviceAccountName).toBe("apps-reconciler");
-  const fromApps = result.objects.filter((o) => o.appliedBy === "Kustomization flux-system/apps");
-  expect(fromApps.length).toBeGreaterThan(0);
-  // The render check refuses anything the account may not apply; here, none is cluster-scoped.
-  expect(result.problems).toEqual([]);
-  expect(fromApps.every((o) => o.object.metadata.namespace)).toBe(true);
-});
+test.each(ENVIRONMENTS)(
+  "Flux multi-tenancy lockdown (%s): the apps are applied as a namespaced service account, not cluster-admin",
+  (name) => {
+    const [result] = renderCheck([committedTree(environment(name))]).results;
+    const apps = result.objects.find((o) => o.object.kind === "Kustomization" && o.object.metadata.name === "apps")!
+      .object as Json;
+    expect(apps.spec.serviceAccountName).toBe("apps-reconciler");
+    const fromApps = result.objects.filter((o) => o.appliedBy === "Kustomization flux-system/apps");
+    expect(fromApps.length).toBeGreaterThan(0);
+    // The render check refuses anything the account may not apply; here, none is cluster-scoped.
+    expect(result.problems).toEqual([]);
+    expect(fromApps.every((o) => o.object.metadata.namespace)).toBe(true);
+  },
+);

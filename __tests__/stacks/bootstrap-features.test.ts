@@ -10,19 +10,31 @@ import { BootstrapStack } from "../../stacks/bootstrap-stack";
 import { environment, Json, resources, synth } from "../helpers";
 import { TOKEN_CANARY as CANARY } from "../helpers";
 
-
-const TLS = { enabled: true, sourceRanges: ["gitlab.com"], hostname: "flux-hook.example.com", certificateArn: "arn:aws:acm:us-west-2:123456789012:certificate/0f1e2d3c-4b5a-6978-8a9b-0c1d2e3f4a5b" };
+const TLS = {
+  enabled: true,
+  sourceRanges: ["gitlab.com"],
+  hostname: "flux-hook.example.com",
+  certificateArn: "arn:aws:acm:us-west-2:123456789012:certificate/0f1e2d3c-4b5a-6978-8a9b-0c1d2e3f4a5b",
+};
 const bootstrap = (gitops: Json) => {
   const text = synth((app) => new BootstrapStack(app, "bootstrap", environment("dev", { gitops })));
   const json: Json = JSON.parse(text);
-  const files: Json[] = resources(json, "gitlab_repository_file").map((f) => ({ ...f, text: Buffer.from(f.content, "base64").toString("utf8") }));
+  const files: Json[] = resources(json, "gitlab_repository_file").map((f) => ({
+    ...f,
+    text: Buffer.from(f.content, "base64").toString("utf8"),
+  }));
   return { text, json, files, doc: (suffix: string) => parse(files.find((f) => f.file_path.endsWith(suffix))!.text) };
 };
 
 describe("push-triggered reconciliation and commit status: off", () => {
   const { json, files } = bootstrap({});
   test("none of their resources, providers or files exist", () => {
-    for (const type of ["random_password", "gitlab_project_hook", "kubernetes_service_v1", "gitlab_project_access_token"]) {
+    for (const type of [
+      "random_password",
+      "gitlab_project_hook",
+      "kubernetes_service_v1",
+      "gitlab_project_access_token",
+    ]) {
       expect(resources(json, type)).toEqual([]);
     }
     // Only Flux's own Git Secret.
@@ -44,15 +56,28 @@ describe("webhook receiver over TLS", () => {
       apiVersion: "notification.toolkit.fluxcd.io/v1",
       kind: "Receiver",
       metadata: { name: WEBHOOK_RECEIVER.name, namespace: WEBHOOK_RECEIVER.namespace },
-      spec: { type: "gitlab", events: ["Push Hook", "Tag Push Hook"], secretRef: { name: WEBHOOK_RECEIVER.secretName } },
+      spec: {
+        type: "gitlab",
+        events: ["Push Hook", "Tag Push Hook"],
+        secretRef: { name: WEBHOOK_RECEIVER.secretName },
+      },
     });
-    expect(receiver.spec.resources).toEqual([{ apiVersion: "source.toolkit.fluxcd.io/v1", kind: "GitRepository", name: "flux-system" }]);
-    expect(files.find((f) => f.file_path.endsWith("webhook/receiver.yaml"))!.file_path).toBe("clusters/flux-dev/webhook/receiver.yaml");
+    expect(receiver.spec.resources).toEqual([
+      { apiVersion: "source.toolkit.fluxcd.io/v1", kind: "GitRepository", name: "flux-system" },
+    ]);
+    expect(files.find((f) => f.file_path.endsWith("webhook/receiver.yaml"))!.file_path).toBe(
+      "clusters/flux-dev/webhook/receiver.yaml",
+    );
   });
 
   test("its token is Terraform's, in a Secret the Receiver names, never in Git or JSON", () => {
-    const secret = resources(json, "kubernetes_secret_v1").find((s) => s.metadata.name === receiver.spec.secretRef.name)!;
-    expect(secret.metadata).toMatchObject({ name: receiver.spec.secretRef.name, namespace: receiver.metadata.namespace });
+    const secret = resources(json, "kubernetes_secret_v1").find(
+      (s) => s.metadata.name === receiver.spec.secretRef.name,
+    )!;
+    expect(secret.metadata).toMatchObject({
+      name: receiver.spec.secretRef.name,
+      namespace: receiver.metadata.namespace,
+    });
     expect(secret.data).toEqual({ token: tokenRef });
     expect(text).not.toContain(CANARY);
     expect(files.some((f) => f.text.includes("random_password"))).toBe(false);
@@ -74,22 +99,34 @@ describe("webhook receiver over TLS", () => {
   });
 
   test("the hook URL is built from the same token, receiver name and namespace as the Receiver", () => {
-    expect(hook.url).toBe(`https://${TLS.hostname}/hook/\${sha256("${tokenRef}${receiver.metadata.name}${receiver.metadata.namespace}")}`);
-    expect(hook).toMatchObject({ token: tokenRef, push_events: true, tag_push_events: true, enable_ssl_verification: true, push_events_branch_filter: "main" });
+    expect(hook.url).toBe(
+      `https://${TLS.hostname}/hook/\${sha256("${tokenRef}${receiver.metadata.name}${receiver.metadata.namespace}")}`,
+    );
+    expect(hook).toMatchObject({
+      token: tokenRef,
+      push_events: true,
+      tag_push_events: true,
+      enable_ssl_verification: true,
+      push_events_branch_filter: "main",
+    });
     const output = json.output.webhook_path;
     expect(output.sensitive).toBe(true);
   });
 
   const tf = terraformVersion();
   (tf.reason ? test.skip : test)(
-    tf.reason ? `Terraform computes Flux's webhook path (skipped: ${tf.reason})` : "Terraform computes the same path as Flux: sha256(token + name + namespace)",
+    tf.reason
+      ? `Terraform computes Flux's webhook path (skipped: ${tf.reason})`
+      : "Terraform computes the same path as Flux: sha256(token + name + namespace)",
     () => {
       const sample = "s3cr3t-sample-token";
       const expression = hook.url.replace(`https://${TLS.hostname}`, "").replace(tokenRef, sample);
       const dir = mkdtempSync(path.join(tmpdir(), "console-"));
       try {
         const run = spawnSync("terraform", ["console"], { cwd: dir, input: `"${expression}"\n`, encoding: "utf8" });
-        const flux = createHash("sha256").update(`${sample}${WEBHOOK_RECEIVER.name}${WEBHOOK_RECEIVER.namespace}`).digest("hex");
+        const flux = createHash("sha256")
+          .update(`${sample}${WEBHOOK_RECEIVER.name}${WEBHOOK_RECEIVER.namespace}`)
+          .digest("hex");
         expect(run.stdout.trim()).toBe(`"/hook/${flux}"`);
       } finally {
         rmSync(dir, { recursive: true, force: true });
@@ -99,14 +136,18 @@ describe("webhook receiver over TLS", () => {
 });
 
 describe("webhook receiver over plain HTTP, when the environment allows it", () => {
-  const { json } = bootstrap({ webhook: { enabled: true, allowInsecureHttp: true, sourceRanges: ["198.51.100.0/24"] } });
+  const { json } = bootstrap({
+    webhook: { enabled: true, allowInsecureHttp: true, sourceRanges: ["198.51.100.0/24"] },
+  });
   test("port 80, no certificate, the load balancer's own hostname, no SSL verification", () => {
     const [service] = resources(json, "kubernetes_service_v1");
     expect(service.spec.port).toEqual([{ name: "http", port: 80, target_port: "9292", protocol: "TCP" }]);
     expect(service.metadata.annotations).not.toHaveProperty("service.beta.kubernetes.io/aws-load-balancer-ssl-cert");
     expect(service.wait_for_load_balancer).toBe(true);
     const [hook] = resources(json, "gitlab_project_hook");
-    expect(hook.url).toMatch(/^http:\/\/\$\{kubernetes_service_v1\..*\.status\[0\]\.load_balancer\[0\]\.ingress\[0\]\.hostname\}\/hook\//);
+    expect(hook.url).toMatch(
+      /^http:\/\/\$\{kubernetes_service_v1\..*\.status\[0\]\.load_balancer\[0\]\.ingress\[0\]\.hostname\}\/hook\//,
+    );
     expect(hook.enable_ssl_verification).toBe(false);
   });
 });
@@ -117,20 +158,37 @@ describe("commit status in GitLab", () => {
   const alert = doc("commit-status/alert.yaml");
 
   test("a Provider (v1beta3, gitlab) and an Alert on the Kustomizations are committed", () => {
-    expect(provider).toMatchObject({ apiVersion: "notification.toolkit.fluxcd.io/v1beta3", kind: "Provider", spec: { type: "gitlab", secretRef: { name: COMMIT_STATUS.secretName } } });
-    expect(alert).toMatchObject({ apiVersion: "notification.toolkit.fluxcd.io/v1beta3", kind: "Alert", spec: { providerRef: { name: provider.metadata.name } } });
+    expect(provider).toMatchObject({
+      apiVersion: "notification.toolkit.fluxcd.io/v1beta3",
+      kind: "Provider",
+      spec: { type: "gitlab", secretRef: { name: COMMIT_STATUS.secretName } },
+    });
+    expect(alert).toMatchObject({
+      apiVersion: "notification.toolkit.fluxcd.io/v1beta3",
+      kind: "Alert",
+      spec: { providerRef: { name: provider.metadata.name } },
+    });
     expect(alert.spec.eventSources).toEqual([{ kind: "Kustomization", name: "*", namespace: "flux-system" }]);
   });
 
   test("a project access token with the api scope, an expiry and rotation", () => {
     const [token] = resources(json, "gitlab_project_access_token");
-    expect(token).toMatchObject({ scopes: ["api"], access_level: "developer", rotation_configuration: { expiration_days: 90, rotate_before_days: 14 } });
+    expect(token).toMatchObject({
+      scopes: ["api"],
+      access_level: "developer",
+      rotation_configuration: { expiration_days: 90, rotate_before_days: 14 },
+    });
   });
 
   test("token and the project's numeric id live in the Secret the Provider names; nothing secret in Git or JSON", () => {
-    const secret = resources(json, "kubernetes_secret_v1").find((s) => s.metadata.name === provider.spec.secretRef.name)!;
+    const secret = resources(json, "kubernetes_secret_v1").find(
+      (s) => s.metadata.name === provider.spec.secretRef.name,
+    )!;
     const [tokenName] = Object.keys(json.resource.gitlab_project_access_token);
-    expect(secret.metadata).toMatchObject({ name: provider.spec.secretRef.name, namespace: provider.metadata.namespace });
+    expect(secret.metadata).toMatchObject({
+      name: provider.spec.secretRef.name,
+      namespace: provider.metadata.namespace,
+    });
     expect(secret.data).toEqual({
       token: `\${gitlab_project_access_token.${tokenName}.token}`,
       address: "https://gitlab.com/${data.gitlab_project.gitops-project.id}",
@@ -147,7 +205,11 @@ describe("image Receiver (generic-oidc) for the app's release pipeline", () => {
 
   test("committed beside the webhook, served without a secret, for the GitLab instance and this cluster's audience", () => {
     expect(files.map((f) => f.file_path)).toContain("clusters/flux-dev/image-receiver/receiver.yaml");
-    expect(receiver).toMatchObject({ apiVersion: "notification.toolkit.fluxcd.io/v1", kind: "Receiver", spec: { type: "generic-oidc" } });
+    expect(receiver).toMatchObject({
+      apiVersion: "notification.toolkit.fluxcd.io/v1",
+      kind: "Receiver",
+      spec: { type: "generic-oidc" },
+    });
     expect(receiver.spec.secretRef).toBeUndefined();
     expect(receiver.spec.oidcProviders).toHaveLength(1);
     expect(provider.issuerURL).toBe("https://gitlab.com");
@@ -163,7 +225,9 @@ describe("image Receiver (generic-oidc) for the app's release pipeline", () => {
   });
 
   test("it reconciles the app's ImageRepository, nothing else", () => {
-    expect(receiver.spec.resources).toEqual([{ apiVersion: "image.toolkit.fluxcd.io/v1", kind: "ImageRepository", name: "nginx", namespace: "flux-system" }]);
+    expect(receiver.spec.resources).toEqual([
+      { apiVersion: "image.toolkit.fluxcd.io/v1", kind: "ImageRepository", name: "nginx", namespace: "flux-system" },
+    ]);
   });
 
   test("the URL and audience the app's pipeline needs are outputs; the path is Flux's formula with no token", () => {
@@ -174,7 +238,9 @@ describe("image Receiver (generic-oidc) for the app's release pipeline", () => {
 
   test("absent without an app project, and without a TLS hostname to reach it", () => {
     const env = environment("dev", { gitops: { webhook: TLS } });
-    const noApp = synth((app) => new BootstrapStack(app, "bootstrap", { ...env, delivery: { ...env.delivery!, appProject: undefined } }));
+    const noApp = synth(
+      (app) => new BootstrapStack(app, "bootstrap", { ...env, delivery: { ...env.delivery!, appProject: undefined } }),
+    );
     expect(noApp).not.toMatch(/image-receiver/);
     const http = bootstrap({ webhook: { enabled: true, allowInsecureHttp: true, sourceRanges: ["198.51.100.0/24"] } });
     expect(http.files.map((f) => f.file_path).filter((p) => p.includes("image-receiver"))).toEqual([]);

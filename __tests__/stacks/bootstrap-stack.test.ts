@@ -11,7 +11,6 @@ import { FLUX } from "../../config/versions";
 
 const HOST_KEY = "ssh.example.com ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIAfuCHKVTjquxvt6CM6tdG4SLp1Btn/nOeHHE5UOzRdf";
 
-
 const bootstrapJson = (patch: Json = {}, name = "dev") =>
   synth((app) => new BootstrapStack(app, "bootstrap", environment(name, patch)));
 
@@ -39,16 +38,24 @@ describe("bootstrap stack invariants", () => {
   const decoded = (f: Json) => Buffer.from(f.content, "base64").toString("utf8");
 
   test("reads core's outputs from remote state of the same backend; no cross-stack references", () => {
-    const coreBackend = (patch: Json) => JSON.parse(synth((app) => new CoreStack(app, "core", environment("dev", patch)))).terraform.backend;
+    const coreBackend = (patch: Json) =>
+      JSON.parse(synth((app) => new CoreStack(app, "core", environment("dev", patch)))).terraform.backend;
     const address = coreBackend({}).http.address;
     expect(json.data.terraform_remote_state.core).toEqual({ backend: "http", config: { address } });
     expect(json.terraform.backend.http.address).toBe(address.replace(/-core$/, "-bootstrap"));
     expect(text).not.toMatch(/cross-stack-output/);
     const local = JSON.parse(bootstrapJson({ backend: { type: "local" } }));
-    expect(local.data.terraform_remote_state.core).toEqual({ backend: "local", config: { path: coreBackend({ backend: { type: "local" } }).local.path } });
+    expect(local.data.terraform_remote_state.core).toEqual({
+      backend: "local",
+      config: { path: coreBackend({ backend: { type: "local" } }).local.path },
+    });
     expect(local.terraform.backend.local.path).toBe("../../../state/dev/bootstrap.tfstate");
     const s3 = JSON.parse(bootstrapJson({ backend: { type: "s3", bucket: "tf-state" } }));
-    expect(s3.data.terraform_remote_state.core.config).toMatchObject({ bucket: "tf-state", key: coreBackend({ backend: { type: "s3", bucket: "tf-state" } }).s3.key, encrypt: true });
+    expect(s3.data.terraform_remote_state.core.config).toMatchObject({
+      bucket: "tf-state",
+      key: coreBackend({ backend: { type: "s3", bucket: "tf-state" } }).s3.key,
+      encrypt: true,
+    });
   });
 
   test("kubernetes and flux share one cluster access: host, CA from core, exec of aws eks get-token", () => {
@@ -58,7 +65,9 @@ describe("bootstrap stack invariants", () => {
     expect(flux.kubernetes.cluster_ca_certificate).toBe(k8s.cluster_ca_certificate);
     expect(flux.kubernetes.exec).toEqual(k8s.exec[0]);
     expect(k8s.host).toBe("${data.terraform_remote_state.core.outputs.cluster_endpoint}");
-    expect(k8s.cluster_ca_certificate).toBe("${base64decode(data.terraform_remote_state.core.outputs.cluster_certificate_authority_data)}");
+    expect(k8s.cluster_ca_certificate).toBe(
+      "${base64decode(data.terraform_remote_state.core.outputs.cluster_certificate_authority_data)}",
+    );
     expect(k8s.exec[0].command).toBe("aws");
     expect(k8s.exec[0].args.slice(0, 2)).toEqual(["eks", "get-token"]);
   });
@@ -66,14 +75,24 @@ describe("bootstrap stack invariants", () => {
   test("flux provider JSON: git over ssh:// as the deploy key, nested objects", () => {
     const [flux] = json.provider.flux;
     expect(flux.git.url).toBe("ssh://git@gitlab.com/my-group/flux-gitops-dev.git");
-    expect(flux.git.ssh).toEqual({ username: "git", private_key: expect.stringMatching(/^\$\{tls_private_key\..*\.private_key_pem\}$/) });
+    expect(flux.git.ssh).toEqual({
+      username: "git",
+      private_key: expect.stringMatching(/^\$\{tls_private_key\..*\.private_key_pem\}$/),
+    });
     expect(Array.isArray(flux.kubernetes)).toBe(false);
-    expect(json.terraform.required_providers.flux).toEqual({ source: "fluxcd/flux", version: FLUX.provider });
+    expect(json.terraform.required_providers.flux).toEqual({
+      source: "registry.terraform.io/fluxcd/flux",
+      version: FLUX.provider,
+    });
   });
 
   test("gitlab: base URL from the environment, token only from GITLAB_TOKEN", () => {
     expect(json.provider.gitlab[0]).toEqual({ base_url: "https://gitlab.com/api/v4/" });
-    const selfHosted = JSON.parse(bootstrapJson({ gitlab: { baseUrl: "https://git.example.com/", sshHost: "ssh.example.com:2222", sshKnownHosts: [HOST_KEY] } }));
+    const selfHosted = JSON.parse(
+      bootstrapJson({
+        gitlab: { baseUrl: "https://git.example.com/", sshHost: "ssh.example.com:2222", sshKnownHosts: [HOST_KEY] },
+      }),
+    );
     expect(selfHosted.provider.gitlab[0].base_url).toBe("https://git.example.com/api/v4/");
     expect(selfHosted.provider.flux[0].git.url).toBe("ssh://git@ssh.example.com:2222/my-group/flux-gitops-dev.git");
     const secret = resources(selfHosted, "kubernetes_secret_v1").find((s) => s.metadata.name === "flux-system")!;
@@ -88,7 +107,11 @@ describe("bootstrap stack invariants", () => {
   test("the project is read by path, or created with a README when configured", () => {
     expect(json.data.gitlab_project["gitops-project"].path_with_namespace).toBe("my-group/flux-gitops-dev");
     const created = JSON.parse(bootstrapJson({ gitlab: { createProject: true } }));
-    expect(resources(created, "gitlab_project")[0]).toMatchObject({ path: "flux-gitops-dev", initialize_with_readme: true, default_branch: "main" });
+    expect(resources(created, "gitlab_project")[0]).toMatchObject({
+      path: "flux-gitops-dev",
+      initialize_with_readme: true,
+      default_branch: "main",
+    });
   });
 
   test("flux_bootstrap_git: sync path, image controllers, embedded manifests, Terraform's Secret and namespace", () => {
@@ -101,7 +124,11 @@ describe("bootstrap stack invariants", () => {
       keep_namespace: true,
     });
     // The key exists in GitLab, its Secret in the cluster, and the branch lets it push before Flux's first commit.
-    expect(bootstrap.depends_on).toEqual([...address("gitlab_deploy_key"), ...address("kubernetes_secret_v1"), ...address("gitlab_branch_protection")]);
+    expect(bootstrap.depends_on).toEqual([
+      ...address("gitlab_deploy_key"),
+      ...address("kubernetes_secret_v1"),
+      ...address("gitlab_branch_protection"),
+    ]);
   });
 
   test("the Secret Flux clones and pushes with is driven by the key Terraform rotates", () => {
@@ -111,9 +138,12 @@ describe("bootstrap stack invariants", () => {
     expect(secret.data.identity).toBe(`\${tls_private_key.${keyName}.private_key_pem}`);
     expect(secret.data["identity.pub"]).toBe(`\${tls_private_key.${keyName}.public_key_openssh}`);
     expect(resources(json, "gitlab_deploy_key")[0].key).toBe(`\${tls_private_key.${keyName}.public_key_openssh}`);
-    expect(secret.data.known_hosts.split("\n").filter(Boolean).map((l: string) => l.split(" ").slice(0, 2).join(" "))).toEqual([
-      "gitlab.com ssh-ed25519", "gitlab.com ssh-rsa", "gitlab.com ecdsa-sha2-nistp256",
-    ]);
+    expect(
+      secret.data.known_hosts
+        .split("\n")
+        .filter(Boolean)
+        .map((l: string) => l.split(" ").slice(0, 2).join(" ")),
+    ).toEqual(["gitlab.com ssh-ed25519", "gitlab.com ssh-rsa", "gitlab.com ecdsa-sha2-nistp256"]);
     // Flux labels its namespace; Terraform owns it but leaves the labels alone.
     const namespace = resources(json, "kubernetes_namespace_v1").find((n) => n.metadata.name === "flux-system")!;
     expect(namespace.lifecycle.ignore_changes).toEqual(["metadata[0].labels", "metadata[0].annotations"]);
@@ -123,15 +153,25 @@ describe("bootstrap stack invariants", () => {
   test("the branch is protected with Flux's deploy key allowed to push, and fails at plan on a GitLab that cannot", () => {
     const [keyName] = Object.keys(json.resource.gitlab_deploy_key);
     const [protection] = resources(json, "gitlab_branch_protection");
-    expect(protection).toMatchObject({ branch: "main", push_access_level: "maintainer", merge_access_level: "maintainer", allow_force_push: false });
+    expect(protection).toMatchObject({
+      branch: "main",
+      push_access_level: "maintainer",
+      merge_access_level: "maintainer",
+      allow_force_push: false,
+    });
     expect(protection.allowed_to_push).toEqual([{ deploy_key_id: `\${gitlab_deploy_key.${keyName}.deploy_key_id}` }]);
     const [defaultBranch, precondition] = protection.lifecycle.precondition;
     expect(defaultBranch.condition).toBe('${(data.gitlab_project.gitops-project.default_branch == "main")}');
     expect(defaultBranch.error_message).toMatch(/gitlab\.branch must be the GitOps project's default branch/);
     // A project Terraform creates has the configured branch as its default: nothing to check.
-    const created = resources(JSON.parse(bootstrapJson({ gitlab: { createProject: true } })), "gitlab_branch_protection")[0];
+    const created = resources(
+      JSON.parse(bootstrapJson({ gitlab: { createProject: true } })),
+      "gitlab_branch_protection",
+    )[0];
     expect(created.lifecycle.precondition).toHaveLength(1);
-    expect(precondition.condition).toMatch(/^\$\{data\.gitlab_metadata\.[^.]+\.enterprise && \(tonumber\(split\("\.", data\.gitlab_metadata\.[^.]+\.version\)\[0\]\) > 17/);
+    expect(precondition.condition).toMatch(
+      /^\$\{data\.gitlab_metadata\.[^.]+\.enterprise && \(tonumber\(split\("\.", data\.gitlab_metadata\.[^.]+\.version\)\[0\]\) > 17/,
+    );
     expect(precondition.error_message).toMatch(/GitLab 17\.5 or newer/);
     const off = JSON.parse(bootstrapJson({ gitlab: { protectBranch: false } }));
     expect(resources(off, "gitlab_branch_protection")).toEqual([]);
@@ -139,14 +179,22 @@ describe("bootstrap stack invariants", () => {
   });
 
   test("a self-managed GitLab without host keys is a configuration error, not a guess", () => {
-    expect(() => environment("dev", { gitlab: { baseUrl: "https://git.example.com" } })).toThrow(/gitlab\.sshKnownHosts: is required for git\.example\.com/);
+    expect(() => environment("dev", { gitlab: { baseUrl: "https://git.example.com" } })).toThrow(
+      /gitlab\.sshKnownHosts: is required for git\.example\.com/,
+    );
   });
 
   test("order: deploy key, then Flux, then namespaces and ConfigMaps, then the committed files", () => {
     const [flux] = address("flux_bootstrap_git");
-    const afterFlux = [...resources(json, "kubernetes_namespace_v1").filter((n) => n.metadata.name !== "flux-system"), ...resources(json, "kubernetes_config_map_v1")];
+    const afterFlux = [
+      ...resources(json, "kubernetes_namespace_v1").filter((n) => n.metadata.name !== "flux-system"),
+      ...resources(json, "kubernetes_config_map_v1"),
+    ];
     for (const r of afterFlux) expect(r.depends_on).toContain(flux);
-    const before = [...address("kubernetes_namespace_v1", (n) => n.metadata.name !== "flux-system"), ...address("kubernetes_config_map_v1")];
+    const before = [
+      ...address("kubernetes_namespace_v1", (n) => n.metadata.name !== "flux-system"),
+      ...address("kubernetes_config_map_v1"),
+    ];
     for (const f of files) expect(f.depends_on).toEqual(expect.arrayContaining(before));
   });
 
@@ -165,10 +213,18 @@ describe("bootstrap stack invariants", () => {
   });
 
   test("the autoscaler's Helm values come from their own Terraform-owned ConfigMap", () => {
-    const values = resources(json, "kubernetes_config_map_v1").find((c) => c.metadata.name === "cluster-autoscaler-values")!;
-    expect(values.data["values.yaml"]).toMatch(/^\$\{yamlencode\(\{.*"clusterName" = data\.terraform_remote_state\.core\.outputs\.cluster_name/);
-    const release = files.flatMap((f) => parseAllDocuments(decoded(f)).map((d) => d.toJS())).find((d) => d?.kind === "HelmRelease");
-    expect(release.spec.valuesFrom).toEqual([{ kind: "ConfigMap", name: values.metadata.name, valuesKey: "values.yaml" }]);
+    const values = resources(json, "kubernetes_config_map_v1").find(
+      (c) => c.metadata.name === "cluster-autoscaler-values",
+    )!;
+    expect(values.data["values.yaml"]).toMatch(
+      /^\$\{yamlencode\(\{.*"clusterName" = data\.terraform_remote_state\.core\.outputs\.cluster_name/,
+    );
+    const release = files
+      .flatMap((f) => parseAllDocuments(decoded(f)).map((d) => d.toJS()))
+      .find((d) => d?.kind === "HelmRelease");
+    expect(release.spec.valuesFrom).toEqual([
+      { kind: "ConfigMap", name: values.metadata.name, valuesKey: "values.yaml" },
+    ]);
   });
 
   test("files are base64 at synth, so Flux's ${VAR} placeholders reach Git literally", () => {
@@ -188,15 +244,30 @@ describe("bootstrap stack invariants", () => {
 
   test("files land in the Flux reference layout for this cluster and environment", () => {
     const paths = files.map((f) => f.file_path).sort();
-    expect(paths).toEqual(expect.arrayContaining(["clusters/flux-dev/apps.yaml", "clusters/flux-dev/infrastructure.yaml", "apps/dev/kustomization.yaml", "apps/base/nginx/deployment.yaml"]));
+    expect(paths).toEqual(
+      expect.arrayContaining([
+        "clusters/flux-dev/apps.yaml",
+        "clusters/flux-dev/infrastructure.yaml",
+        "apps/dev/kustomization.yaml",
+        "apps/base/nginx/deployment.yaml",
+      ]),
+    );
     const apps = parse(decoded(files.find((f) => f.file_path === "clusters/flux-dev/apps.yaml")!));
     expect(apps.spec.path).toBe("./apps/dev");
   });
 
   test("each environment commits the whole tree to its own repository", () => {
     const paths = files.map((f) => f.file_path);
-    expect(paths.filter((p) => p.startsWith("infrastructure/") || p.startsWith("apps/base/")).length).toBeGreaterThan(0);
+    expect(paths.filter((p) => p.startsWith("infrastructure/") || p.startsWith("apps/base/")).length).toBeGreaterThan(
+      0,
+    );
     const prod = resources(JSON.parse(bootstrapJson({}, "prod")), "gitlab_repository_file");
-    expect(prod.map((f) => f.file_path)).toEqual(expect.arrayContaining(["infrastructure/kustomization.yaml", "apps/base/nginx/deployment.yaml", "apps/prod/kustomization.yaml"]));
+    expect(prod.map((f) => f.file_path)).toEqual(
+      expect.arrayContaining([
+        "infrastructure/kustomization.yaml",
+        "apps/base/nginx/deployment.yaml",
+        "apps/prod/kustomization.yaml",
+      ]),
+    );
   });
 });

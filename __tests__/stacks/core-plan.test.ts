@@ -1,22 +1,68 @@
+import { App } from "cdktf";
+import { mkdtempSync, readFileSync, rmSync } from "fs";
+import { tmpdir } from "os";
+import * as path from "path";
+import { formatHcl } from "../../scripts/export-hcl";
+import { findProviderSource, planConfiguration, terraformVersion } from "../../scripts/offline-plan";
 import { CoreStack } from "../../stacks/core-stack";
-import { findProviderSource, planOffline, terraformVersion } from "../../scripts/offline-plan";
-import { environment, synth } from "../helpers";
+import { finishSynth, lockFilePath } from "../../stacks/terraform-settings";
+import { environment, Json, synth } from "../helpers";
 
 // The real Terraform and the real aws provider (from a filesystem mirror, else the registry)
-// validate and plan the synthesized core stack with no AWS account. Skipped, with the reason
-// in its name, only where Terraform or the provider cannot be had.
+// validate and plan the synthesized core stack with no AWS account, twice at once: from the
+// JSON of `cdktf synth` and from the HCL of `cdktf synth --hcl` (rendered, given its
+// versions.tf and lock file, and formatted as `npm run export:hcl` does). Both must plan the
+// same resources with the same values. Skipped, with the reason in its name, only where
+// Terraform or the provider cannot be had.
+const PROJECT = path.join(__dirname, "..", "..");
 const tf = terraformVersion();
 const source = tf.reason ? {} : findProviderSource();
 const reason = tf.reason ?? source.reason;
 const planTest = reason ? test.skip : test;
 if (reason) process.stderr.write(`core-plan: the real Terraform plan is skipped: ${reason}\n`);
 
+/** The core stack's HCL files as `cdktf synth --hcl` writes them (main.ts's finishSynth included), formatted. */
+function synthHclFiles(env: ReturnType<typeof environment>): Record<string, string> {
+  const outdir = mkdtempSync(path.join(tmpdir(), "core-hcl-"));
+  // What the CLI sets for `--hcl`: a stack reads it when it is created, not from the App.
+  process.env.SYNTH_HCL_OUTPUT = "true";
+  try {
+    const app = new App({ outdir, hclOutput: true });
+    new CoreStack(app, "core", env);
+    app.synth();
+    finishSynth(app, PROJECT, ["core"]);
+    const dir = path.join(outdir, "stacks", "core");
+    formatHcl(dir);
+    const read = (file: string) => readFileSync(path.join(dir, file), "utf8");
+    return {
+      "cdk.tf": read("cdk.tf"),
+      "versions.tf": read("versions.tf"),
+      ".terraform.lock.hcl": read(".terraform.lock.hcl"),
+    };
+  } finally {
+    delete process.env.SYNTH_HCL_OUTPUT;
+    rmSync(outdir, { recursive: true, force: true });
+  }
+}
+
 describe("core stack, planned by the real Terraform", () => {
   planTest(
-    reason ? `init, validate and plan (skipped: ${reason})` : "init, validate and plan -refresh=false: the resources the design calls for",
-    () => {
-      const env = environment("dev", { network: { natGateways: "one-per-az" }, cluster: { adminPrincipalArns: ["arn:aws:iam::123456789012:role/admin"] } });
-      const plan = planOffline(JSON.parse(synth((app) => new CoreStack(app, "core", env))), source);
+    reason
+      ? `init, validate and plan (skipped: ${reason})`
+      : "JSON and HCL: init (committed lock file), validate, plan -refresh=false: the same resources and values",
+    async () => {
+      const env = environment("dev", {
+        network: { natGateways: "one-per-az" },
+        cluster: { adminPrincipalArns: ["arn:aws:iam::123456789012:role/admin"] },
+      });
+      const lock = readFileSync(lockFilePath(PROJECT, "core"), "utf8");
+      const [plan, fromHcl] = await Promise.all([
+        planConfiguration(
+          { "cdk.tf.json": synth((app) => new CoreStack(app, "core", env)), ".terraform.lock.hcl": lock },
+          source,
+        ),
+        planConfiguration(synthHclFiles(env), source),
+      ]);
 
       expect(plan.resources.every((r) => r.actions.length === 1 && r.actions[0] === "create")).toBe(true);
       const zones = env.network.availabilityZones.length;
@@ -46,7 +92,18 @@ describe("core stack, planned by the real Terraform", () => {
       });
       // cluster, node, EBS CSI, image reflector, cluster autoscaler and the app's ECR push roles.
       expect(plan.countsByType.aws_iam_role).toBe(6);
+
+      // The HCL plans to exactly the same, resource by resource.
+      expect(Object.keys(fromHcl.plannedValues).sort()).toEqual(Object.keys(plan.plannedValues).sort());
+      for (const [address, values] of Object.entries(plan.plannedValues)) {
+        expect({ address, values: fromHcl.plannedValues[address] }).toEqual({ address, values });
+      }
+      // The default security group keeps `ingress = []` and `egress = []`: empty, not unmanaged.
+      const group = Object.entries(fromHcl.plannedValues).find(([a]) =>
+        a.startsWith("aws_default_security_group."),
+      )![1] as Json;
+      expect({ ingress: group.ingress, egress: group.egress }).toEqual({ ingress: [], egress: [] });
     },
-    120_000,
+    180_000,
   );
 });

@@ -10,7 +10,8 @@ import { Vpc } from "@cdktf/provider-aws/lib/vpc";
 import { CORE_OUTPUTS, CoreStack } from "../../stacks/core-stack";
 import { environment, ENVIRONMENTS, Json, resources, synth } from "../helpers";
 
-const coreJson = (patch: Json = {}, name = "dev") => synth((app) => new CoreStack(app, "core", environment(name, patch)));
+const coreJson = (patch: Json = {}, name = "dev") =>
+  synth((app) => new CoreStack(app, "core", environment(name, patch)));
 
 describe.each(ENVIRONMENTS)("core stack, environment %s", (name) => {
   test("snapshot (a change detector: update it only with a reason)", () => {
@@ -37,7 +38,11 @@ describe("core stack invariants", () => {
   });
 
   test("VPC with DNS, a public and a private subnet per zone with ELB role tags", () => {
-    expect(text).toHaveResourceWithProperties(Vpc, { cidr_block: "10.0.0.0/16", enable_dns_hostnames: true, enable_dns_support: true });
+    expect(text).toHaveResourceWithProperties(Vpc, {
+      cidr_block: "10.0.0.0/16",
+      enable_dns_hostnames: true,
+      enable_dns_support: true,
+    });
     const subnets = resources(json, "aws_subnet");
     const pub = subnets.filter((s) => s.tags["kubernetes.io/role/elb"] === "1");
     const priv = subnets.filter((s) => s.tags["kubernetes.io/role/internal-elb"] === "1");
@@ -50,7 +55,9 @@ describe("core stack invariants", () => {
     expect(resources(json, "aws_nat_gateway")).toHaveLength(1);
     const perAz: Json = JSON.parse(coreJson({ network: { natGateways: "one-per-az" } }));
     expect(resources(perAz, "aws_nat_gateway")).toHaveLength(3);
-    const natRoutes = resources(perAz, "aws_route_table").flatMap((t) => t.route.map((r: Json) => r.nat_gateway_id)).filter(Boolean);
+    const natRoutes = resources(perAz, "aws_route_table")
+      .flatMap((t) => t.route.map((r: Json) => r.nat_gateway_id))
+      .filter(Boolean);
     expect(new Set(natRoutes).size).toBe(3);
     expect(resources(perAz, "aws_eip").every((e) => e.domain === "vpc")).toBe(true);
   });
@@ -79,8 +86,15 @@ describe("core stack invariants", () => {
   test("control plane: audit logs, private endpoint, explicit CIDRs, API auth, explicit bootstrap flags", () => {
     expect(cluster.enabled_cluster_log_types).toEqual(expect.arrayContaining(["api", "audit", "authenticator"]));
     expect(cluster.version).toBe(env.cluster.kubernetesVersion);
-    expect(cluster.vpc_config).toMatchObject({ endpoint_private_access: true, endpoint_public_access: true, public_access_cidrs: ["203.0.113.0/24"] });
-    expect(cluster.access_config).toEqual({ authentication_mode: "API", bootstrap_cluster_creator_admin_permissions: true });
+    expect(cluster.vpc_config).toMatchObject({
+      endpoint_private_access: true,
+      endpoint_public_access: true,
+      public_access_cidrs: ["203.0.113.0/24"],
+    });
+    expect(cluster.access_config).toEqual({
+      authentication_mode: "API",
+      bootstrap_cluster_creator_admin_permissions: true,
+    });
     expect(cluster.bootstrap_self_managed_addons).toBe(false);
     expect(cluster.upgrade_policy).toEqual({ support_type: "STANDARD" });
   });
@@ -103,7 +117,9 @@ describe("core stack invariants", () => {
         access_scope: { type: "cluster" },
       });
     }
-    expect(resources(parsed, "aws_eks_access_policy_association")[0].policy_arn).toMatch(/:eks::aws:cluster-access-policy\/AmazonEKSClusterAdminPolicy$/);
+    expect(resources(parsed, "aws_eks_access_policy_association")[0].policy_arn).toMatch(
+      /:eks::aws:cluster-access-policy\/AmazonEKSClusterAdminPolicy$/,
+    );
   });
 
   test("node group: private subnets, AL2023, SPOT, sizes, IMDSv2 launch template", () => {
@@ -117,9 +133,17 @@ describe("core stack invariants", () => {
     expect(group.subnet_ids).toHaveLength(3);
     for (const id of group.subnet_ids) expect(id).toMatch(/aws_subnet\.network_private-/);
     expect(group.update_config).toBeDefined();
-    expect(text).toHaveResourceWithProperties(LaunchTemplate, { metadata_options: expect.objectContaining({ http_tokens: "required" }) });
+    expect(text).toHaveResourceWithProperties(LaunchTemplate, {
+      metadata_options: expect.objectContaining({ http_tokens: "required" }),
+    });
     const nodeRole = resources(json, "aws_iam_role_policy_attachment").map((a) => a.policy_arn.split("/").pop());
-    expect(nodeRole).toEqual(expect.arrayContaining(["AmazonEKSWorkerNodePolicy", "AmazonEKS_CNI_Policy", "AmazonEC2ContainerRegistryReadOnly"]));
+    expect(nodeRole).toEqual(
+      expect.arrayContaining([
+        "AmazonEKSWorkerNodePolicy",
+        "AmazonEKS_CNI_Policy",
+        "AmazonEC2ContainerRegistryReadOnly",
+      ]),
+    );
   });
 
   test("add-on order: vpc-cni and pod identity agent before nodes, the rest after", () => {
@@ -129,7 +153,8 @@ describe("core stack invariants", () => {
       expect(addons[name].depends_on ?? []).toEqual([]);
     }
     const nodeGroup = addressOf("aws_eks_node_group", () => true);
-    for (const name of ["coredns", "kube-proxy", "aws-ebs-csi-driver"]) expect(addons[name].depends_on).toContain(nodeGroup);
+    for (const name of ["coredns", "kube-proxy", "aws-ebs-csi-driver"])
+      expect(addons[name].depends_on).toContain(nodeGroup);
   });
 
   test("the EBS CSI driver gets its own Pod Identity role", () => {
@@ -166,7 +191,9 @@ describe("core stack invariants", () => {
 
   test("update-kubeconfig is a terraform_data local-exec that can be turned off", () => {
     const [step] = resources(json, "terraform_data");
-    expect(step.provisioner[0]["local-exec"].command).toBe("aws eks update-kubeconfig --name flux-dev --region us-west-2");
+    expect(step.provisioner[0]["local-exec"].command).toBe(
+      "aws eks update-kubeconfig --name flux-dev --region us-west-2",
+    );
     expect(resources(JSON.parse(coreJson({ cluster: { updateKubeconfig: false } })), "terraform_data")).toHaveLength(0);
   });
 
@@ -180,7 +207,16 @@ describe("core stack invariants", () => {
 
 describe("environments side by side in one AWS account and region", () => {
   // Resource types whose name (or name prefix) must be unique in an account and region.
-  const NAMED = ["aws_ecr_repository", "aws_iam_role", "aws_iam_policy", "aws_kms_alias", "aws_cloudwatch_log_group", "aws_eks_cluster", "aws_launch_template", "aws_security_group"];
+  const NAMED = [
+    "aws_ecr_repository",
+    "aws_iam_role",
+    "aws_iam_policy",
+    "aws_kms_alias",
+    "aws_cloudwatch_log_group",
+    "aws_eks_cluster",
+    "aws_launch_template",
+    "aws_security_group",
+  ];
   // Names built from the cluster's own name attribute resolve to it.
   const named = (json: Json) => {
     const [cluster] = resources(json, "aws_eks_cluster");
@@ -193,13 +229,21 @@ describe("environments side by side in one AWS account and region", () => {
     const all = ENVIRONMENTS.flatMap((name) => namesOf(name).map((n) => ({ name, n })));
     expect(all.length).toBeGreaterThan(ENVIRONMENTS.length * 5);
     const seen = new Map<string, string>();
-    const clashes = all.filter(({ name, n }) => (seen.has(n) && seen.get(n) !== name ? true : (seen.set(n, name), false)));
+    const clashes = all.filter(({ name, n }) =>
+      seen.has(n) && seen.get(n) !== name ? true : (seen.set(n, name), false),
+    );
     expect(clashes).toEqual([]);
   });
 
   test("the check catches a clash: two environments with one cluster name", () => {
     const dev = namesOf("dev");
     const clash = named(JSON.parse(coreJson({ cluster: { name: "flux-dev" } }, "prod"))).filter((n) => dev.includes(n));
-    expect(clash).toEqual(expect.arrayContaining(["aws_eks_cluster: flux-dev", "aws_kms_alias: alias/eks/flux-dev", "aws_iam_role: flux-dev-eks-node"]));
+    expect(clash).toEqual(
+      expect.arrayContaining([
+        "aws_eks_cluster: flux-dev",
+        "aws_kms_alias: alias/eks/flux-dev",
+        "aws_iam_role: flux-dev-eks-node",
+      ]),
+    );
   });
 });

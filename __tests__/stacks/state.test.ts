@@ -23,14 +23,24 @@ describe("state backends", () => {
       use_lockfile: true,
     });
     const withKms = backendOf({
-      backend: { type: "s3", bucket: "b-1", region: "eu-west-1", kmsKeyId: "arn:aws:kms:eu-west-1:123456789012:key/abc-123" },
+      backend: {
+        type: "s3",
+        bucket: "b-1",
+        region: "eu-west-1",
+        kmsKeyId: "arn:aws:kms:eu-west-1:123456789012:key/abc-123",
+      },
     }).s3;
-    expect(withKms).toMatchObject({ region: "eu-west-1", kms_key_id: "arn:aws:kms:eu-west-1:123456789012:key/abc-123" });
+    expect(withKms).toMatchObject({
+      region: "eu-west-1",
+      kms_key_id: "arn:aws:kms:eu-west-1:123456789012:key/abc-123",
+    });
   });
 
   test("gitlab: GitLab-managed state with locking, no credentials in the JSON", () => {
     const { http } = backendOf({ backend: { type: "gitlab", project: "platform/infra" } });
-    expect(backendOf({ backend: { type: "gitlab", project: 42 } }, "prod").http.address).toMatch(/\/projects\/42\/terraform\/state\/prod-core$/);
+    expect(backendOf({ backend: { type: "gitlab", project: 42 } }, "prod").http.address).toMatch(
+      /\/projects\/42\/terraform\/state\/prod-core$/,
+    );
     const address = "https://gitlab.com/api/v4/projects/platform%2Finfra/terraform/state/dev-core";
     expect(http).toEqual({
       address,
@@ -44,7 +54,9 @@ describe("state backends", () => {
 
   test("every committed environment keeps each stack's state in its own place", () => {
     const places = ENVIRONMENTS.flatMap((name) =>
-      [CoreStack, BootstrapStack].map((Stack) => JSON.stringify(JSON.parse(synth((app) => new Stack(app, "s", environment(name)))).terraform.backend)),
+      [CoreStack, BootstrapStack].map((Stack) =>
+        JSON.stringify(JSON.parse(synth((app) => new Stack(app, "s", environment(name)))).terraform.backend),
+      ),
     );
     expect(places).toHaveLength(2 * ENVIRONMENTS.length);
     expect(new Set(places).size).toBe(places.length);

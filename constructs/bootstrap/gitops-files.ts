@@ -51,8 +51,16 @@ export const LAYOUT: {
   { source: "apps/base", target: () => "apps/base" },
   { source: "apps/environment", target: (v) => `apps/${v.ENVIRONMENT}` },
   { source: "features/webhook", target: (v) => `clusters/${v.CLUSTER_NAME}/webhook`, feature: "webhook" },
-  { source: "features/commit-status", target: (v) => `clusters/${v.CLUSTER_NAME}/commit-status`, feature: "commit-status" },
-  { source: "features/image-receiver", target: (v) => `clusters/${v.CLUSTER_NAME}/image-receiver`, feature: "image-receiver" },
+  {
+    source: "features/commit-status",
+    target: (v) => `clusters/${v.CLUSTER_NAME}/commit-status`,
+    feature: "commit-status",
+  },
+  {
+    source: "features/image-receiver",
+    target: (v) => `clusters/${v.CLUSTER_NAME}/image-receiver`,
+    feature: "image-receiver",
+  },
 ];
 
 /** Files holding this marker are rewritten by Flux's image automation. */
@@ -69,14 +77,23 @@ export interface RenderedFile {
 }
 
 /** Renders config_files/ for one cluster. */
-export function renderFiles(values: SynthValues, features: readonly Feature[], dir: string = CONFIG_FILES_DIR): RenderedFile[] {
+export function renderFiles(
+  values: SynthValues,
+  features: readonly Feature[],
+  dir: string = CONFIG_FILES_DIR,
+): RenderedFile[] {
   const files: RenderedFile[] = [];
   for (const entry of LAYOUT) {
     if (entry.feature && !features.includes(entry.feature)) continue;
     for (const relative of listYaml(path.join(dir, entry.source))) {
       const source = `${entry.source}/${relative}`;
       const content = fillPlaceholders(readFileSync(path.join(dir, source), "utf8"), values, `config_files/${source}`);
-      files.push({ source, target: `${entry.target(values)}/${relative}`, content, fluxOwned: content.includes(SETTER_MARKER) });
+      files.push({
+        source,
+        target: `${entry.target(values)}/${relative}`,
+        content,
+        fluxOwned: content.includes(SETTER_MARKER),
+      });
     }
   }
   return files;
@@ -91,7 +108,8 @@ export function fillPlaceholders(text: string, values: SynthValues, file: string
   if (!HAS_PLACEHOLDER.test(text.replace(/#.*$/gm, ""))) return text;
   const known = values as unknown as Record<string, string | number>;
   const value = (name: string) => {
-    if (!(name in known)) throw new Error(`${file}: unknown placeholder __${name}__; known: ${Object.keys(known).join(", ")}`);
+    if (!(name in known))
+      throw new Error(`${file}: unknown placeholder __${name}__; known: ${Object.keys(known).join(", ")}`);
     return known[name];
   };
   const docs = parseAllDocuments(text, { version: "1.1" });
@@ -101,7 +119,8 @@ export function fillPlaceholders(text: string, values: SynthValues, file: string
       Scalar(key, node) {
         if (typeof node.value !== "string") return;
         if (key === "key") {
-          if (HAS_PLACEHOLDER.test(node.value)) throw new Error(`${file}: placeholders belong in values, not in the key ${node.value}`);
+          if (HAS_PLACEHOLDER.test(node.value))
+            throw new Error(`${file}: placeholders belong in values, not in the key ${node.value}`);
           return;
         }
         const whole = WHOLE_PLACEHOLDER.exec(node.value);

@@ -54,7 +54,12 @@ export class TenantReconciler extends Construct {
       automountServiceAccountToken: false,
       dependsOn: props.dependsOn,
     });
-    const grant = (id: string, namespace: string, rules: { apiGroup: string; resources: string[] }[], verbs: string[]) => {
+    const grant = (
+      id: string,
+      namespace: string,
+      rules: { apiGroup: string; resources: string[] }[],
+      verbs: string[],
+    ) => {
       const role = new RoleV1(this, `${id}-role`, {
         metadata: metadata(namespace),
         rule: rules.map((r) => ({ apiGroups: [r.apiGroup], resources: r.resources, verbs })),

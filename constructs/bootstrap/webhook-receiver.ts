@@ -42,7 +42,11 @@ export class WebhookReceiver extends Construct {
     const tls = Boolean(props.hostname && props.certificateArn);
     this.token = new Password(this, "token", { length: 40, special: false });
     new SecretV1(this, "token-secret", {
-      metadata: { name: WEBHOOK_RECEIVER.secretName, namespace: WEBHOOK_RECEIVER.namespace, labels: MANAGED_BY_TERRAFORM },
+      metadata: {
+        name: WEBHOOK_RECEIVER.secretName,
+        namespace: WEBHOOK_RECEIVER.namespace,
+        labels: MANAGED_BY_TERRAFORM,
+      },
       data: { token: this.token.result },
       dependsOn: props.dependsOn,
     });
@@ -66,7 +70,14 @@ export class WebhookReceiver extends Construct {
         type: "LoadBalancer",
         selector: NOTIFICATION_CONTROLLER.selector,
         loadBalancerSourceRanges: props.sourceRanges,
-        port: [{ name: tls ? "https" : "http", port: tls ? 443 : 80, targetPort: String(NOTIFICATION_CONTROLLER.receiverPort), protocol: "TCP" }],
+        port: [
+          {
+            name: tls ? "https" : "http",
+            port: tls ? 443 : 80,
+            targetPort: String(NOTIFICATION_CONTROLLER.receiverPort),
+            protocol: "TCP",
+          },
+        ],
       },
       waitForLoadBalancer: true,
       dependsOn: props.dependsOn,

@@ -22,6 +22,9 @@ export class ContainerRegistry extends Construct {
   constructor(scope: Construct, id: string, props: ContainerRegistryProps) {
     super(scope, id);
     const keepImages = props.keepImages ?? 30;
+    if (!Number.isInteger(keepImages) || keepImages < 1) {
+      throw new Error(`ContainerRegistry: keepImages must be a whole number of at least 1 (got ${keepImages})`);
+    }
     this.repository = new EcrRepository(this, "repository", {
       name: props.repositoryName,
       imageTagMutability: "IMMUTABLE",

@@ -1,5 +1,6 @@
 import { Construct } from "constructs";
 import { GitlabCiRole } from "./gitlab-ci-role";
+import { policyDocument } from "./policy-document";
 
 export interface EcrPushRoleProps {
   /** IAM role name. */
@@ -16,26 +17,23 @@ export interface EcrPushRoleProps {
 
 /** Push (and the reads a push makes) to one repository; the login token is account-wide by design. */
 export function ecrPushPolicy(repositoryArn: string): string {
-  return JSON.stringify({
-    Version: "2012-10-17",
-    Statement: [
-      // GetAuthorizationToken takes no resource; the token grants nothing the statements below do not.
-      { Effect: "Allow", Action: "ecr:GetAuthorizationToken", Resource: "*" },
-      {
-        Effect: "Allow",
-        Action: [
-          "ecr:BatchCheckLayerAvailability",
-          "ecr:InitiateLayerUpload",
-          "ecr:UploadLayerPart",
-          "ecr:CompleteLayerUpload",
-          "ecr:PutImage",
-          "ecr:BatchGetImage",
-          "ecr:GetDownloadUrlForLayer",
-        ],
-        Resource: repositoryArn,
-      },
-    ],
-  });
+  return policyDocument([
+    // GetAuthorizationToken takes no resource; the token grants nothing the statements below do not.
+    { Effect: "Allow", Action: "ecr:GetAuthorizationToken", Resource: "*" },
+    {
+      Effect: "Allow",
+      Action: [
+        "ecr:BatchCheckLayerAvailability",
+        "ecr:InitiateLayerUpload",
+        "ecr:UploadLayerPart",
+        "ecr:CompleteLayerUpload",
+        "ecr:PutImage",
+        "ecr:BatchGetImage",
+        "ecr:GetDownloadUrlForLayer",
+      ],
+      Resource: repositoryArn,
+    },
+  ]);
 }
 
 /**

@@ -30,6 +30,10 @@ export class EksAddons extends Construct {
 
   constructor(scope: Construct, id: string, props: EksAddonsProps) {
     super(scope, id);
+    const duplicates = props.names.filter((n, i) => props.names.indexOf(n) !== i);
+    if (duplicates.length) throw new Error(`EksAddons: ${duplicates.join(", ")} listed twice`);
+    const stray = Object.keys(props.identities ?? {}).filter((n) => !props.names.includes(n));
+    if (stray.length) throw new Error(`EksAddons: identities for add-ons not in names: ${stray.join(", ")}`);
     for (const name of props.names) {
       const identity = props.identities?.[name];
       this.addons[name] = new EksAddon(this, name, {

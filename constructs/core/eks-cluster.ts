@@ -10,6 +10,7 @@ import { KmsKey } from "@cdktf/provider-aws/lib/kms-key";
 import { KmsKeyPolicy } from "@cdktf/provider-aws/lib/kms-key-policy";
 import { Fn } from "cdktf";
 import { Construct } from "constructs";
+import { policyDocument, serviceTrustPolicy } from "./policy-document";
 
 /** Every control-plane log type: api, audit and authenticator are the ones incidents need. */
 export const CONTROL_PLANE_LOG_TYPES = ["api", "audit", "authenticator", "controllerManager", "scheduler"];
@@ -49,16 +50,20 @@ export class EksCluster extends Construct {
 
   constructor(scope: Construct, id: string, props: EksClusterProps) {
     super(scope, id);
+    if (props.endpointPublicAccess && props.publicAccessCidrs.length === 0) {
+      throw new Error("EksCluster: publicAccessCidrs must name who may reach the public endpoint");
+    }
+    if (!props.creatorAdmin && props.adminPrincipalArns.length === 0) {
+      throw new Error(
+        "EksCluster: with creatorAdmin off, adminPrincipalArns needs at least one principal, " +
+          "or nobody can administer the cluster",
+      );
+    }
     const arnPrefix = `arn:${props.partition}`;
 
     const role = new IamRole(this, "role", {
       name: `${props.name}-eks-cluster`,
-      assumeRolePolicy: JSON.stringify({
-        Version: "2012-10-17",
-        Statement: [
-          { Effect: "Allow", Principal: { Service: "eks.amazonaws.com" }, Action: ["sts:AssumeRole", "sts:TagSession"] },
-        ],
-      }),
+      assumeRolePolicy: serviceTrustPolicy("eks.amazonaws.com", ["sts:AssumeRole", "sts:TagSession"]),
     });
     const clusterPolicy = new IamRolePolicyAttachment(this, "cluster-policy", {
       role: role.name,
@@ -78,16 +83,13 @@ export class EksCluster extends Construct {
     const roleKmsAccess = new IamRolePolicy(this, "cluster-kms-access", {
       role: role.id,
       name: "kms-envelope-encryption",
-      policy: JSON.stringify({
-        Version: "2012-10-17",
-        Statement: [
-          {
-            Effect: "Allow",
-            Action: ["kms:Encrypt", "kms:Decrypt", "kms:ListGrants", "kms:DescribeKey"],
-            Resource: this.kmsKey.arn,
-          },
-        ],
-      }),
+      policy: policyDocument([
+        {
+          Effect: "Allow",
+          Action: ["kms:Encrypt", "kms:Decrypt", "kms:ListGrants", "kms:DescribeKey"],
+          Resource: this.kmsKey.arn,
+        },
+      ]),
     });
 
     const logGroup = new CloudwatchLogGroup(this, "log-group", {
@@ -122,7 +124,11 @@ export class EksCluster extends Construct {
     const seen = new Set<string>();
     for (const principalArn of props.adminPrincipalArns) {
       // Ids come from the ARN, not the list position, so removing one admin leaves the others be.
-      const entryId = `admin-${principalArn.split(":").pop()!.replace(/[^A-Za-z0-9-]+/g, "-").toLowerCase()}`;
+      const entryId = `admin-${principalArn
+        .split(":")
+        .pop()!
+        .replace(/[^A-Za-z0-9-]+/g, "-")
+        .toLowerCase()}`;
       if (seen.has(entryId)) throw new Error(`two admin principals map to the same id ${entryId}: ${principalArn}`);
       seen.add(entryId);
       const entry = new EksAccessEntry(this, entryId, {
@@ -149,29 +155,27 @@ export class EksCluster extends Construct {
   private keyPolicy(props: EksClusterProps): string {
     const account = Fn.element(Fn.split(":", this.kmsKey.arn), 4);
     const arnPrefix = `arn:${props.partition}`;
-    return JSON.stringify({
-      Version: "2012-10-17",
-      Statement: [
-        {
-          Sid: "AccountAdministration",
-          Effect: "Allow",
-          Principal: { AWS: `${arnPrefix}:iam::${account}:root` },
-          Action: "kms:*",
-          Resource: "*",
-        },
-        {
-          Sid: "ControlPlaneLogs",
-          Effect: "Allow",
-          Principal: { Service: `logs.${props.region}.amazonaws.com` },
-          Action: ["kms:Encrypt*", "kms:Decrypt*", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:Describe*"],
-          Resource: "*",
-          Condition: {
-            ArnEquals: {
-              "kms:EncryptionContext:aws:logs:arn": `${arnPrefix}:logs:${props.region}:${account}:log-group:/aws/eks/${props.name}/cluster`,
-            },
+    const logGroupArn = `${arnPrefix}:logs:${props.region}:${account}:log-group:/aws/eks/${props.name}/cluster`;
+    return policyDocument([
+      {
+        Sid: "AccountAdministration",
+        Effect: "Allow",
+        Principal: { AWS: `${arnPrefix}:iam::${account}:root` },
+        Action: "kms:*",
+        Resource: "*",
+      },
+      {
+        Sid: "ControlPlaneLogs",
+        Effect: "Allow",
+        Principal: { Service: `logs.${props.region}.amazonaws.com` },
+        Action: ["kms:Encrypt*", "kms:Decrypt*", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:Describe*"],
+        Resource: "*",
+        Condition: {
+          ArnEquals: {
+            "kms:EncryptionContext:aws:logs:arn": logGroupArn,
           },
         },
-      ],
-    });
+      },
+    ]);
   }
 }

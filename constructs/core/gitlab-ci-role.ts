@@ -2,6 +2,7 @@ import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
 import { IamRolePolicyAttachment } from "@cdktf/provider-aws/lib/iam-role-policy-attachment";
 import { Construct } from "constructs";
+import { policyDocument } from "./policy-document";
 
 /** The `aud` every job asks for in `id_tokens` when it assumes an AWS role. */
 export const AWS_AUDIENCE = "sts.amazonaws.com";
@@ -23,25 +24,31 @@ export interface GitlabSubject {
 }
 
 /** The trust policy for `subject`: exact `aud`, exact or ref-wildcarded `sub`, nothing else. */
-export function gitlabTrustPolicy(providerArn: string, issuerHost: string, subject: GitlabSubject, audience = AWS_AUDIENCE): string {
+export function gitlabTrustPolicy(
+  providerArn: string,
+  issuerHost: string,
+  subject: GitlabSubject,
+  audience = AWS_AUDIENCE,
+): string {
   for (const part of [subject.project, subject.ref === "any" ? "" : subject.ref]) {
     // A wildcard or a colon here would let another project or ref match the pattern.
     if (/[*?:]/.test(part)) throw new Error(`GitLab trust: "${part}" must not contain *, ? or :`);
   }
   const prefix = `project_path:${subject.project}:ref_type:${subject.refType}:ref:`;
-  const sub = subject.ref === "any" ? { StringLike: { [`${issuerHost}:sub`]: `${prefix}*` } } : { StringEquals: { [`${issuerHost}:sub`]: `${prefix}${subject.ref}` } };
+  const sub =
+    subject.ref === "any"
+      ? { StringLike: { [`${issuerHost}:sub`]: `${prefix}*` } }
+      : { StringEquals: { [`${issuerHost}:sub`]: `${prefix}${subject.ref}` } };
   const aud = { [`${issuerHost}:aud`]: audience };
-  return JSON.stringify({
-    Version: "2012-10-17",
-    Statement: [
-      {
-        Effect: "Allow",
-        Principal: { Federated: providerArn },
-        Action: "sts:AssumeRoleWithWebIdentity",
-        Condition: "StringEquals" in sub ? { StringEquals: { ...aud, ...sub.StringEquals } } : { StringEquals: aud, ...sub },
-      },
-    ],
-  });
+  return policyDocument([
+    {
+      Effect: "Allow",
+      Principal: { Federated: providerArn },
+      Action: "sts:AssumeRoleWithWebIdentity",
+      Condition:
+        "StringEquals" in sub ? { StringEquals: { ...aud, ...sub.StringEquals } } : { StringEquals: aud, ...sub },
+    },
+  ]);
 }
 
 export interface GitlabCiRoleProps {

@@ -41,6 +41,15 @@ export class Network extends Construct {
   constructor(scope: Construct, id: string, props: NetworkProps) {
     super(scope, id);
     const zones = props.availabilityZones;
+    if (zones.length < 2)
+      throw new Error(`Network: EKS needs subnets in at least 2 availability zones (got ${zones.length})`);
+    for (const key of ["privateSubnets", "publicSubnets"] as const) {
+      if (props[key].length !== zones.length) {
+        throw new Error(
+          `Network: ${key} needs one CIDR per availability zone (${zones.length}), got ${props[key].length}`,
+        );
+      }
+    }
     this.natGatewayCount = (props.natGateways ?? "single") === "single" ? 1 : zones.length;
     const tag = (suffix: string) => ({ Name: `${props.name}-${suffix}` });
 
@@ -51,12 +60,18 @@ export class Network extends Construct {
       tags: tag("vpc"),
     });
     // Strip the default security group of its allow-all rules so nothing lands in it by accident.
-    new DefaultSecurityGroup(this, "default-security-group", {
+    const defaultGroup = new DefaultSecurityGroup(this, "default-security-group", {
       vpcId: this.vpc.id,
       ingress: [],
       egress: [],
       tags: tag("default-deny"),
     });
+    // An empty rule list is what removes the rules (an absent one leaves them as they are), and
+    // cdktf's HCL renderer drops empty lists of blocks: written as raw attributes, `ingress = []`
+    // and `egress = []` reach both the JSON and `cdktf synth --hcl`.
+    // https://registry.terraform.io/providers/hashicorp/aws/5.100.0/docs/resources/default_security_group
+    defaultGroup.addOverride("ingress", []);
+    defaultGroup.addOverride("egress", []);
     const igw = new InternetGateway(this, "internet-gateway", { vpcId: this.vpc.id, tags: tag("igw") });
 
     const publicSubnets = zones.map(

@@ -4,9 +4,14 @@ import { IamRolePolicyAttachment } from "@cdktf/provider-aws/lib/iam-role-policy
 import { LaunchTemplate } from "@cdktf/provider-aws/lib/launch-template";
 import { ITerraformDependable, Token } from "cdktf";
 import { Construct } from "constructs";
+import { serviceTrustPolicy } from "./policy-document";
 
 /** The policies every EKS worker needs: join the cluster, run the VPC CNI, pull from ECR. */
-export const NODE_POLICIES = ["AmazonEKSWorkerNodePolicy", "AmazonEKS_CNI_Policy", "AmazonEC2ContainerRegistryReadOnly"];
+export const NODE_POLICIES = [
+  "AmazonEKSWorkerNodePolicy",
+  "AmazonEKS_CNI_Policy",
+  "AmazonEC2ContainerRegistryReadOnly",
+];
 
 /** Amazon Linux 2023: EKS publishes no Amazon Linux 2 AMIs for Kubernetes 1.33 and newer. */
 export const AMI_TYPE = "AL2023_x86_64_STANDARD";
@@ -22,8 +27,11 @@ export interface NodeGroupProps {
   readonly instanceTypes: string[];
   /** `SPOT` or `ON_DEMAND`. */
   readonly capacityType: "SPOT" | "ON_DEMAND";
+  /** Fewest nodes. */
   readonly minSize: number;
+  /** Nodes at creation; the cluster autoscaler moves it afterwards. */
   readonly desiredSize: number;
+  /** Most nodes. */
   readonly maxSize: number;
   /** Root volume size in GiB. */
   readonly diskSizeGiB: number;
@@ -41,12 +49,14 @@ export class NodeGroup extends Construct {
 
   constructor(scope: Construct, id: string, props: NodeGroupProps) {
     super(scope, id);
+    if (!(props.minSize <= props.desiredSize && props.desiredSize <= props.maxSize)) {
+      const sizes = `${props.minSize}/${props.desiredSize}/${props.maxSize}`;
+      throw new Error(`NodeGroup: sizes must satisfy min <= desired <= max (got ${sizes})`);
+    }
+    if (props.instanceTypes.length === 0) throw new Error("NodeGroup: instanceTypes needs at least one EC2 type");
     const role = new IamRole(this, "role", {
       name: `${props.clusterName}-eks-node`,
-      assumeRolePolicy: JSON.stringify({
-        Version: "2012-10-17",
-        Statement: [{ Effect: "Allow", Principal: { Service: "ec2.amazonaws.com" }, Action: "sts:AssumeRole" }],
-      }),
+      assumeRolePolicy: serviceTrustPolicy("ec2.amazonaws.com"),
     });
     const attachments = NODE_POLICIES.map(
       (policy) =>

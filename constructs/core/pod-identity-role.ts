@@ -4,6 +4,7 @@ import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
 import { IamRolePolicyAttachment } from "@cdktf/provider-aws/lib/iam-role-policy-attachment";
 import { ITerraformDependable } from "cdktf";
 import { Construct } from "constructs";
+import { serviceTrustPolicy } from "./policy-document";
 
 export interface PodIdentityRoleProps {
   /** IAM role name. */
@@ -29,16 +30,7 @@ export interface PodIdentityRoleProps {
 }
 
 /** The trust policy of every EKS Pod Identity role. */
-export const POD_IDENTITY_TRUST = JSON.stringify({
-  Version: "2012-10-17",
-  Statement: [
-    {
-      Effect: "Allow",
-      Principal: { Service: "pods.eks.amazonaws.com" },
-      Action: ["sts:AssumeRole", "sts:TagSession"],
-    },
-  ],
-});
+export const POD_IDENTITY_TRUST = serviceTrustPolicy("pods.eks.amazonaws.com", ["sts:AssumeRole", "sts:TagSession"]);
 
 /**
  * An IAM role that pods of one service account assume through EKS Pod Identity: no static
@@ -49,6 +41,11 @@ export class PodIdentityRole extends Construct {
 
   constructor(scope: Construct, id: string, props: PodIdentityRoleProps) {
     super(scope, id);
+    const dns1123 = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
+    for (const key of ["namespace", "serviceAccount"] as const) {
+      if (!dns1123.test(props[key]))
+        throw new Error(`PodIdentityRole: ${key} must be a Kubernetes name (got "${props[key]}")`);
+    }
     this.role = new IamRole(this, "role", {
       name: props.roleName,
       assumeRolePolicy: POD_IDENTITY_TRUST,

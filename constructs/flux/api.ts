@@ -33,7 +33,11 @@ export const IMAGE_REFLECTOR = { namespace: FLUX_NAMESPACE, serviceAccount: "ima
 export const CLUSTER_AUTOSCALER = { namespace: "kube-system", serviceAccount: "cluster-autoscaler" } as const;
 
 /** The webhook Receiver: its name and namespace are part of the hook path GitLab calls. */
-export const WEBHOOK_RECEIVER = { name: "gitlab-receiver", namespace: FLUX_NAMESPACE, secretName: "webhook-token" } as const;
+export const WEBHOOK_RECEIVER = {
+  name: "gitlab-receiver",
+  namespace: FLUX_NAMESPACE,
+  secretName: "webhook-token",
+} as const;
 
 /** The generic-oidc Receiver the app's release pipeline calls (config_files/features/image-receiver). */
 export const IMAGE_RECEIVER = { name: "gitlab-ci-oidc", namespace: FLUX_NAMESPACE } as const;
@@ -47,7 +51,12 @@ export const NOTIFICATION_CONTROLLER = { selector: { app: "notification-controll
  */
 export const APPS_RECONCILER = {
   name: "apps-reconciler",
-  fluxResources: [{ apiGroup: "image.toolkit.fluxcd.io", resources: ["imagerepositories", "imagepolicies", "imageupdateautomations"] }],
+  fluxResources: [
+    {
+      apiGroup: "image.toolkit.fluxcd.io",
+      resources: ["imagerepositories", "imagepolicies", "imageupdateautomations"],
+    },
+  ],
 } as const;
 
 /** The notification Provider that posts commit statuses, and the Secret with its token and address. */

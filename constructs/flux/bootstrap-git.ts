@@ -1,9 +1,15 @@
 import { TerraformMetaArguments, TerraformResource } from "cdktf";
 import { Construct } from "constructs";
-import { FLUX_PROVIDER, prune } from "./provider";
+import { AttributeTable, toHcl, toJson } from "./attributes";
+import { FLUX_PROVIDER } from "./provider";
 
 /** Controllers `components` may list; source and kustomize are mandatory. */
-export const FLUX_COMPONENTS = ["source-controller", "kustomize-controller", "helm-controller", "notification-controller"];
+export const FLUX_COMPONENTS = [
+  "source-controller",
+  "kustomize-controller",
+  "helm-controller",
+  "notification-controller",
+];
 /** Controllers `components_extra` may list (at most these three). */
 export const FLUX_EXTRA_COMPONENTS = ["image-reflector-controller", "image-automation-controller", "source-watcher"];
 
@@ -106,33 +112,49 @@ export class FluxBootstrapGit extends TerraformResource {
   }
 
   protected synthesizeAttributes(): Record<string, unknown> {
-    const c = this.config;
-    return prune({
-      path: c.path,
-      version: c.version,
-      embedded_manifests: c.embeddedManifests,
-      components: c.components,
-      components_extra: c.componentsExtra,
-      namespace: c.namespace,
-      secret_name: c.secretName,
-      interval: c.interval,
-      cluster_domain: c.clusterDomain,
-      network_policy: c.networkPolicy,
-      watch_all_namespaces: c.watchAllNamespaces,
-      keep_namespace: c.keepNamespace,
-      delete_git_manifests: c.deleteGitManifests,
-      disable_secret_creation: c.disableSecretCreation,
-      log_level: c.logLevel,
-      registry: c.registry,
-      image_pull_secret: c.imagePullSecret,
-      registry_credentials: c.registryCredentials,
-      toleration_keys: c.tolerationKeys,
-      recurse_submodules: c.recurseSubmodules,
-      kustomization_override: c.kustomizationOverride,
-      timeouts: c.timeouts && { ...c.timeouts },
-    });
+    return toJson(RESOURCE_ATTRIBUTES, this.config) ?? {};
+  }
+
+  protected synthesizeHclAttributes(): Record<string, unknown> {
+    return toHcl(RESOURCE_ATTRIBUTES, this.config);
   }
 }
+
+const TIMEOUT_ATTRIBUTES: AttributeTable<FluxBootstrapGitTimeouts> = {
+  create: ["create", "string"],
+  read: ["read", "string"],
+  update: ["update", "string"],
+  delete: ["delete", "string"],
+};
+
+/** Meta-arguments (depends_on, provider, ...) are written by cdktf itself, not from this table. */
+type ResourceArguments = Omit<FluxBootstrapGitConfig, keyof TerraformMetaArguments>;
+
+/** The resource's attributes, for JSON and HCL alike. */
+const RESOURCE_ATTRIBUTES: AttributeTable<ResourceArguments> = {
+  path: ["path", "string"],
+  version: ["version", "string"],
+  embeddedManifests: ["embedded_manifests", "bool"],
+  components: ["components", "stringList"],
+  componentsExtra: ["components_extra", "stringList"],
+  namespace: ["namespace", "string"],
+  secretName: ["secret_name", "string"],
+  interval: ["interval", "string"],
+  clusterDomain: ["cluster_domain", "string"],
+  networkPolicy: ["network_policy", "bool"],
+  watchAllNamespaces: ["watch_all_namespaces", "bool"],
+  keepNamespace: ["keep_namespace", "bool"],
+  deleteGitManifests: ["delete_git_manifests", "bool"],
+  disableSecretCreation: ["disable_secret_creation", "bool"],
+  logLevel: ["log_level", "string"],
+  registry: ["registry", "string"],
+  imagePullSecret: ["image_pull_secret", "string"],
+  registryCredentials: ["registry_credentials", "string"],
+  tolerationKeys: ["toleration_keys", "stringList"],
+  recurseSubmodules: ["recurse_submodules", "bool"],
+  kustomizationOverride: ["kustomization_override", "string"],
+  timeouts: ["timeouts", { object: TIMEOUT_ATTRIBUTES }],
+};
 
 function validate(c: FluxBootstrapGitConfig): void {
   const fail = (message: string) => {
@@ -147,7 +169,8 @@ function validate(c: FluxBootstrapGitConfig): void {
   }
   if (c.componentsExtra) {
     const unknown = c.componentsExtra.filter((x) => !FLUX_EXTRA_COMPONENTS.includes(x));
-    if (unknown.length) fail(`unknown components_extra ${unknown.join(", ")}; allowed: ${FLUX_EXTRA_COMPONENTS.join(", ")}`);
+    if (unknown.length)
+      fail(`unknown components_extra ${unknown.join(", ")}; allowed: ${FLUX_EXTRA_COMPONENTS.join(", ")}`);
     const automation = c.componentsExtra.includes("image-automation-controller");
     if (automation && !c.componentsExtra.includes("image-reflector-controller")) {
       fail("image-automation-controller needs image-reflector-controller");

@@ -1,6 +1,7 @@
-import { Lazy, TerraformProvider } from "cdktf";
+import { TerraformProvider } from "cdktf";
 import { Construct } from "constructs";
 import { FLUX } from "../../config/versions";
+import { AttributeTable, toHcl, toJson } from "./attributes";
 
 /**
  * A typed binding of the `fluxcd/flux` provider block, written by hand because no prebuilt
@@ -137,57 +138,72 @@ export class FluxProvider extends TerraformProvider {
   }
 
   protected synthesizeAttributes(): Record<string, unknown> {
-    const { kubernetes: k, git: g, alias } = this.config;
-    return prune({
-      alias,
-      kubernetes: k && {
-        host: k.host,
-        cluster_ca_certificate: k.clusterCaCertificate,
-        token: k.token,
-        username: k.username,
-        password: k.password,
-        insecure: k.insecure,
-        client_certificate: k.clientCertificate,
-        client_key: k.clientKey,
-        proxy_url: k.proxyUrl,
-        config_path: k.configPath,
-        config_paths: k.configPaths,
-        config_context: k.configContext,
-        config_context_auth_info: k.configContextAuthInfo,
-        config_context_cluster: k.configContextCluster,
-        exec: k.exec && {
-          api_version: k.exec.apiVersion,
-          command: k.exec.command,
-          args: k.exec.args,
-          // Provider keys are snake-cased by cdktf; a lazy value keeps variable names as given.
-          env: k.exec.env && Lazy.anyValue({ produce: () => k.exec!.env }),
-        },
-      },
-      git: g && {
-        url: g.url,
-        branch: g.branch,
-        author_name: g.authorName,
-        author_email: g.authorEmail,
-        commit_message_appendix: g.commitMessageAppendix,
-        gpg_key_ring: g.gpgKeyRing,
-        gpg_passphrase: g.gpgPassphrase,
-        gpg_key_id: g.gpgKeyId,
-        ssh: g.ssh && {
-          username: g.ssh.username,
-          private_key: g.ssh.privateKey,
-          password: g.ssh.password,
-          hostkey_algos: g.ssh.hostkeyAlgos,
-        },
-        http: g.http && {
-          username: g.http.username,
-          password: g.http.password,
-          certificate_authority: g.http.certificateAuthority,
-          allow_insecure_http: g.http.allowInsecureHttp,
-        },
-      },
-    });
+    return toJson(PROVIDER_ATTRIBUTES, this.config) ?? {};
+  }
+
+  protected synthesizeHclAttributes(): Record<string, unknown> {
+    return toHcl(PROVIDER_ATTRIBUTES, this.config);
   }
 }
+
+const EXEC_ATTRIBUTES: AttributeTable<FluxKubernetesExec> = {
+  apiVersion: ["api_version", "string"],
+  command: ["command", "string"],
+  args: ["args", "stringList"],
+  env: ["env", "stringMap"],
+};
+
+const KUBERNETES_ATTRIBUTES: AttributeTable<FluxKubernetes> = {
+  host: ["host", "string"],
+  clusterCaCertificate: ["cluster_ca_certificate", "string"],
+  token: ["token", "string"],
+  username: ["username", "string"],
+  password: ["password", "string"],
+  insecure: ["insecure", "bool"],
+  clientCertificate: ["client_certificate", "string"],
+  clientKey: ["client_key", "string"],
+  proxyUrl: ["proxy_url", "string"],
+  configPath: ["config_path", "string"],
+  configPaths: ["config_paths", "stringList"],
+  configContext: ["config_context", "string"],
+  configContextAuthInfo: ["config_context_auth_info", "string"],
+  configContextCluster: ["config_context_cluster", "string"],
+  exec: ["exec", { object: EXEC_ATTRIBUTES }],
+};
+
+const GIT_SSH_ATTRIBUTES: AttributeTable<FluxGitSsh> = {
+  username: ["username", "string"],
+  privateKey: ["private_key", "string"],
+  password: ["password", "string"],
+  hostkeyAlgos: ["hostkey_algos", "stringList"],
+};
+
+const GIT_HTTP_ATTRIBUTES: AttributeTable<FluxGitHttp> = {
+  username: ["username", "string"],
+  password: ["password", "string"],
+  certificateAuthority: ["certificate_authority", "string"],
+  allowInsecureHttp: ["allow_insecure_http", "bool"],
+};
+
+const GIT_ATTRIBUTES: AttributeTable<FluxGit> = {
+  url: ["url", "string"],
+  branch: ["branch", "string"],
+  authorName: ["author_name", "string"],
+  authorEmail: ["author_email", "string"],
+  commitMessageAppendix: ["commit_message_appendix", "string"],
+  gpgKeyRing: ["gpg_key_ring", "string"],
+  gpgPassphrase: ["gpg_passphrase", "string"],
+  gpgKeyId: ["gpg_key_id", "string"],
+  ssh: ["ssh", { object: GIT_SSH_ATTRIBUTES }],
+  http: ["http", { object: GIT_HTTP_ATTRIBUTES }],
+};
+
+/** The provider block's attributes, for JSON and HCL alike. */
+const PROVIDER_ATTRIBUTES: AttributeTable<FluxProviderConfig> = {
+  alias: ["alias", "string"],
+  kubernetes: ["kubernetes", { object: KUBERNETES_ATTRIBUTES }],
+  git: ["git", { object: GIT_ATTRIBUTES }],
+};
 
 /** The rules the provider itself enforces, checked at synth instead of at plan. */
 function validate(config: FluxProviderConfig): void {
@@ -205,16 +221,4 @@ function validate(config: FluxProviderConfig): void {
   if (scheme === "http" && !git.http?.allowInsecureHttp) {
     throw new Error("flux provider: an http:// git.url needs git.http.allow_insecure_http = true");
   }
-}
-
-/** Drops undefined values, recursively, so the JSON holds only what was set. */
-export function prune<T>(value: T): T {
-  if (Array.isArray(value) || value === null || typeof value !== "object" || Object.getPrototypeOf(value) !== Object.prototype) {
-    return value;
-  }
-  const out: Record<string, unknown> = {};
-  for (const [key, inner] of Object.entries(value)) {
-    if (inner !== undefined) out[key] = prune(inner);
-  }
-  return out as T;
 }

@@ -20,7 +20,16 @@ export const keyOf = (o: { kind: string; metadata: { name: string; namespace?: s
 
 const FLUX_KUSTOMIZATION = API_VERSIONS.Kustomization;
 /** Spec fields that change what Flux builds; the check models none of them, so it refuses them rather than ignore them. */
-const UNMODELLED = ["targetNamespace", "namePrefix", "nameSuffix", "patches", "images", "components", "commonMetadata", "namespace"];
+const UNMODELLED = [
+  "targetNamespace",
+  "namePrefix",
+  "nameSuffix",
+  "patches",
+  "images",
+  "components",
+  "commonMetadata",
+  "namespace",
+];
 
 /**
  * One cluster of one scenario: Flux's own sync (the bootstrap's flux-system folder, stubbed)
@@ -55,11 +64,15 @@ export function renderCluster(tree: CommittedTree, repoDir: string): { objects: 
       continue;
     }
     done.add(name);
-    for (const m of vars.missing) problems.push(`${where}: postBuild.substituteFrom ${m} does not exist (Flux stops: the build fails)`);
-    for (const field of UNMODELLED) if (spec[field] !== undefined) problems.push(`${where}: spec.${field} is not modelled by this check`);
+    for (const m of vars.missing)
+      problems.push(`${where}: postBuild.substituteFrom ${m} does not exist (Flux stops: the build fails)`);
+    for (const field of UNMODELLED)
+      if (spec[field] !== undefined) problems.push(`${where}: spec.${field} is not modelled by this check`);
     const source = spec.sourceRef ?? {};
     if (source.kind !== "GitRepository" || source.name !== FLUX_SOURCE_NAME) {
-      problems.push(`${where}: source ${source.kind}/${source.name} is not the bootstrap repository, so its content cannot be checked here`);
+      problems.push(
+        `${where}: source ${source.kind}/${source.name} is not the bootstrap repository, so its content cannot be checked here`,
+      );
       continue;
     }
     const built = build(repoDir, String(spec.path ?? "./"), where);
@@ -78,7 +91,13 @@ export function renderCluster(tree: CommittedTree, repoDir: string): { objects: 
         }
       }
       problems.push(...validateObject(object).map((p) => `${label}: ${p}`));
-      if (spec.serviceAccountName) impersonated.push({ object, account: spec.serviceAccountName, accountNamespace: k.metadata.namespace!, where: label });
+      if (spec.serviceAccountName)
+        impersonated.push({
+          object,
+          account: spec.serviceAccountName,
+          accountNamespace: k.metadata.namespace!,
+          where: label,
+        });
       add(object, where);
       if (object.apiVersion === FLUX_KUSTOMIZATION && object.kind === "Kustomization") queue.push(object);
     }
@@ -109,13 +128,16 @@ function impersonationProblems(applied: Impersonated[], objects: Map<string, App
     for (const { object } of objects.values()) {
       const subjects = (object.subjects as { kind: string; name: string; namespace?: string }[] | undefined) ?? [];
       if (object.kind !== "RoleBinding" || object.metadata.namespace !== namespace) continue;
-      if (!subjects.some((s) => s.kind === "ServiceAccount" && s.name === account && s.namespace === accountNamespace)) continue;
+      if (!subjects.some((s) => s.kind === "ServiceAccount" && s.name === account && s.namespace === accountNamespace))
+        continue;
       const ref = object.roleRef as { kind: string; name: string };
       if (ref.kind !== "Role") {
-        problems.push(`RoleBinding ${namespace}/${object.metadata.name} grants ClusterRole ${ref.name}, whose rules this check does not model`);
+        problems.push(
+          `RoleBinding ${namespace}/${object.metadata.name} grants ClusterRole ${ref.name}, whose rules this check does not model`,
+        );
         continue;
       }
-      rules.push(...(((objects.get(`Role/${namespace}/${ref.name}`)?.object.rules as Rule[] | undefined) ?? [])));
+      rules.push(...((objects.get(`Role/${namespace}/${ref.name}`)?.object.rules as Rule[] | undefined) ?? []));
     }
     return rules;
   };
@@ -130,9 +152,15 @@ function impersonationProblems(applied: Impersonated[], objects: Map<string, App
     const allowed =
       namespace !== undefined &&
       rulesFor(accountNamespace, account, namespace).some(
-        (r) => (r.apiGroups.includes(group) || r.apiGroups.includes("*")) && (r.resources.includes(resource) || r.resources.includes("*")) && (r.verbs.includes("patch") || r.verbs.includes("*")),
+        (r) =>
+          (r.apiGroups.includes(group) || r.apiGroups.includes("*")) &&
+          (r.resources.includes(resource) || r.resources.includes("*")) &&
+          (r.verbs.includes("patch") || r.verbs.includes("*")),
       );
-    if (!allowed) problems.push(`${where}: applied as ${account}, which may not patch ${resource}.${group || "core"} in ${namespace ?? "(cluster scope)"}: the API server refuses it`);
+    if (!allowed)
+      problems.push(
+        `${where}: applied as ${account}, which may not patch ${resource}.${group || "core"} in ${namespace ?? "(cluster scope)"}: the API server refuses it`,
+      );
   }
   return [...new Set(problems)];
 }
@@ -146,7 +174,11 @@ function plural(kind: string): string {
 }
 
 /** The variables of a postBuild: substituteFrom in order (later wins), `missing` listing absent non-optional sources. */
-function variables(postBuild: any, namespace: string, objects: Map<string, AppliedObject>): { values: Variables; missing: string[] } {
+function variables(
+  postBuild: any,
+  namespace: string,
+  objects: Map<string, AppliedObject>,
+): { values: Variables; missing: string[] } {
   const values: Variables = {};
   const missing: string[] = [];
   for (const ref of postBuild?.substituteFrom ?? []) {
@@ -205,13 +237,23 @@ function stubFluxSystem(tree: CommittedTree, repoDir: string): K8sObject {
     apiVersion: API_VERSIONS.GitRepository,
     kind: "GitRepository",
     metadata: meta,
-    spec: { interval: "1m0s", ref: { branch: tree.repository.split("@")[1] }, secretRef: { name: FLUX_SOURCE_NAME }, url: `ssh://git@example/${tree.repository}` },
+    spec: {
+      interval: "1m0s",
+      ref: { branch: tree.repository.split("@")[1] },
+      secretRef: { name: FLUX_SOURCE_NAME },
+      url: `ssh://git@example/${tree.repository}`,
+    },
   };
   const kustomization: K8sObject = {
     apiVersion: FLUX_KUSTOMIZATION,
     kind: "Kustomization",
     metadata: meta,
-    spec: { interval: "10m0s", path: `./${tree.syncPath}`, prune: true, sourceRef: { kind: "GitRepository", name: FLUX_SOURCE_NAME } },
+    spec: {
+      interval: "10m0s",
+      path: `./${tree.syncPath}`,
+      prune: true,
+      sourceRef: { kind: "GitRepository", name: FLUX_SOURCE_NAME },
+    },
   };
   // gotk-components.yaml declares the namespace too; where Terraform creates it first, both own it.
   const terraformNamespace = tree.terraformObjects.some((o) => o.kind === "Namespace" && o.metadata.name === namespace);
@@ -219,7 +261,17 @@ function stubFluxSystem(tree: CommittedTree, repoDir: string): K8sObject {
   const dir = path.join(repoDir, tree.syncPath, "flux-system");
   mkdirSync(dir, { recursive: true });
   writeFileSync(path.join(dir, "gotk-components.yaml"), components.map((o) => stringify(o)).join("---\n"));
-  writeFileSync(path.join(dir, "gotk-sync.yaml"), [gitRepository, kustomization].map((o) => stringify(o)).join("---\n"));
-  writeFileSync(path.join(dir, "kustomization.yaml"), stringify({ apiVersion: "kustomize.config.k8s.io/v1beta1", kind: "Kustomization", resources: ["gotk-components.yaml", "gotk-sync.yaml"] }));
+  writeFileSync(
+    path.join(dir, "gotk-sync.yaml"),
+    [gitRepository, kustomization].map((o) => stringify(o)).join("---\n"),
+  );
+  writeFileSync(
+    path.join(dir, "kustomization.yaml"),
+    stringify({
+      apiVersion: "kustomize.config.k8s.io/v1beta1",
+      kind: "Kustomization",
+      resources: ["gotk-components.yaml", "gotk-sync.yaml"],
+    }),
+  );
   return kustomization;
 }

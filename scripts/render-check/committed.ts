@@ -5,7 +5,12 @@ import { BootstrapStack } from "../../stacks/bootstrap-stack";
 import { CORE_OUTPUTS } from "../../stacks/core-stack";
 
 /** A Kubernetes object as plain data. */
-export type K8sObject = { apiVersion: string; kind: string; metadata: { name: string; namespace?: string; [k: string]: unknown }; [k: string]: unknown };
+export type K8sObject = {
+  apiVersion: string;
+  kind: string;
+  metadata: { name: string; namespace?: string; [k: string]: unknown };
+  [k: string]: unknown;
+};
 
 /** What one environment's bootstrap stack puts into Git and into the cluster, read from its synthesized JSON. */
 export interface CommittedTree {
@@ -69,13 +74,16 @@ export function readCommittedTree(env: EnvironmentConfig, json: Json): Committed
 
   const repositoryFiles = of("gitlab_repository_file");
   const repositories = new Set(repositoryFiles.map((f) => `${projectPath(json, f.project)}@${f.branch}`));
-  if (repositories.size > 1) throw new Error(`${env.name}: files go to more than one repository: ${[...repositories].join(", ")}`);
+  if (repositories.size > 1)
+    throw new Error(`${env.name}: files go to more than one repository: ${[...repositories].join(", ")}`);
   const files = new Map<string, string>();
   for (const f of repositoryFiles) {
     const content = f.encoding === "base64" ? Buffer.from(f.content, "base64").toString("utf8") : String(f.content);
     files.set(f.file_path, content);
   }
-  const fluxOwned = repositoryFiles.filter((f) => f.lifecycle?.ignore_changes?.includes("content")).map((f) => f.file_path);
+  const fluxOwned = repositoryFiles
+    .filter((f) => f.lifecycle?.ignore_changes?.includes("content"))
+    .map((f) => f.file_path);
 
   const [bootstrap] = of("flux_bootstrap_git");
   if (!bootstrap) throw new Error(`${env.name}: the bootstrap stack has no flux_bootstrap_git`);
@@ -83,12 +91,21 @@ export function readCommittedTree(env: EnvironmentConfig, json: Json): Committed
 
   const terraformObjects: K8sObject[] = [];
   for (const ns of of("kubernetes_namespace_v1")) {
-    terraformObjects.push({ apiVersion: "v1", kind: "Namespace", metadata: { name: ns.metadata.name, labels: ns.metadata.labels } });
+    terraformObjects.push({
+      apiVersion: "v1",
+      kind: "Namespace",
+      metadata: { name: ns.metadata.name, labels: ns.metadata.labels },
+    });
   }
   for (const cm of of("kubernetes_config_map_v1")) {
     const data: Record<string, string | undefined> = {};
     for (const [key, value] of Object.entries(cm.data ?? {})) data[key] = resolve(value);
-    terraformObjects.push({ apiVersion: "v1", kind: "ConfigMap", metadata: { name: cm.metadata.name, namespace: cm.metadata.namespace }, data });
+    terraformObjects.push({
+      apiVersion: "v1",
+      kind: "ConfigMap",
+      metadata: { name: cm.metadata.name, namespace: cm.metadata.namespace },
+      data,
+    });
   }
   for (const policy of of("kubernetes_network_policy_v1")) {
     const spec = policy.spec?.[0] ?? policy.spec ?? {};
@@ -100,7 +117,11 @@ export function readCommittedTree(env: EnvironmentConfig, json: Json): Committed
     });
   }
   for (const account of of("kubernetes_service_account_v1")) {
-    terraformObjects.push({ apiVersion: "v1", kind: "ServiceAccount", metadata: { name: account.metadata.name, namespace: account.metadata.namespace } });
+    terraformObjects.push({
+      apiVersion: "v1",
+      kind: "ServiceAccount",
+      metadata: { name: account.metadata.name, namespace: account.metadata.namespace },
+    });
   }
   for (const role of of("kubernetes_role_v1")) {
     terraformObjects.push({
@@ -122,12 +143,21 @@ export function readCommittedTree(env: EnvironmentConfig, json: Json): Committed
   for (const secret of of("kubernetes_secret_v1")) {
     // Only the keys: values are secrets computed at apply.
     const data = Object.fromEntries(Object.keys(secret.data ?? {}).map((k) => [k, undefined]));
-    terraformObjects.push({ apiVersion: "v1", kind: "Secret", metadata: { name: secret.metadata.name, namespace: secret.metadata.namespace }, data });
+    terraformObjects.push({
+      apiVersion: "v1",
+      kind: "Secret",
+      metadata: { name: secret.metadata.name, namespace: secret.metadata.namespace },
+      data,
+    });
   }
 
   // Unless told not to, the bootstrap creates the Secret Flux clones with.
   if (!bootstrap.disable_secret_creation) {
-    terraformObjects.push({ apiVersion: "v1", kind: "Secret", metadata: { name: bootstrap.secret_name ?? "flux-system", namespace: fluxNamespace } });
+    terraformObjects.push({
+      apiVersion: "v1",
+      kind: "Secret",
+      metadata: { name: bootstrap.secret_name ?? "flux-system", namespace: fluxNamespace },
+    });
   }
 
   return {

@@ -25,7 +25,10 @@ export function renderCheck(trees: readonly CommittedTree[]): { results: Cluster
   const scenarios: [string, readonly CommittedTree[]][] = trees.map((t) => [`${t.environment} alone`, [t]]);
   if (trees.length > 1) scenarios.push(["all environments", trees]);
   const results = scenarios.flatMap(([name, members]) => renderScenario(name, members));
-  const problems = [...isolationProblems(trees), ...results.flatMap((r) => r.problems.map((p) => `${r.scenario}, ${r.environment}: ${p}`))];
+  const problems = [
+    ...isolationProblems(trees),
+    ...results.flatMap((r) => r.problems.map((p) => `${r.scenario}, ${r.environment}: ${p}`)),
+  ];
   return { results, problems };
 }
 
@@ -43,7 +46,12 @@ export function renderScenario(scenario: string, trees: readonly CommittedTree[]
       for (const tree of members) {
         const rendered = renderCluster(tree, repoDir);
         const references = checkReferences(tree, repoDir, rendered.objects);
-        results.push({ scenario, environment: tree.environment, objects: rendered.objects, problems: [...layout, ...rendered.problems, ...references] });
+        results.push({
+          scenario,
+          environment: tree.environment,
+          objects: rendered.objects,
+          problems: [...layout, ...rendered.problems, ...references],
+        });
       }
     }
     return results;
@@ -60,7 +68,9 @@ function layOut(repoDir: string, trees: readonly CommittedTree[]): string[] {
     for (const [file, content] of tree.files) {
       const other = owner.get(file);
       if (other) {
-        problems.push(`${file} is committed by both ${other} and ${tree.environment}: two Terraform states would fight over it`);
+        problems.push(
+          `${file} is committed by both ${other} and ${tree.environment}: two Terraform states would fight over it`,
+        );
         continue;
       }
       if (file === tree.syncPath + "/flux-system" || file.startsWith(`${tree.syncPath}/flux-system/`)) {

@@ -24,7 +24,11 @@ export function kustomizeTool(env: NodeJS.ProcessEnv = process.env): KustomizeTo
   if (cached) return cached;
   const candidates: KustomizeTool[] = [];
   if (env.KUSTOMIZE) candidates.push({ command: env.KUSTOMIZE, args: ["build"], version: "" });
-  else candidates.push({ command: "kustomize", args: ["build"], version: "" }, { command: "kubectl", args: ["kustomize"], version: "" });
+  else
+    candidates.push(
+      { command: "kustomize", args: ["build"], version: "" },
+      { command: "kubectl", args: ["kustomize"], version: "" },
+    );
   const tried: string[] = [];
   for (const candidate of candidates) {
     const probe =
@@ -35,7 +39,9 @@ export function kustomizeTool(env: NodeJS.ProcessEnv = process.env): KustomizeTo
       tried.push(`${candidate.command}: not found`);
       continue;
     }
-    const version = /(?:Kustomize Version: |^)v?(\d+\.\d+\.\d+)/m.exec(probe.stdout)?.[1] ?? /v(\d+\.\d+\.\d+)/.exec(probe.stdout)?.[1];
+    const version =
+      /(?:Kustomize Version: |^)v?(\d+\.\d+\.\d+)/m.exec(probe.stdout)?.[1] ??
+      /v(\d+\.\d+\.\d+)/.exec(probe.stdout)?.[1];
     if (!version || Number(version.split(".")[0]) < 5) {
       tried.push(`${candidate.command}: kustomize ${version ?? "of unknown version"}, not v5`);
       continue;
@@ -74,7 +80,9 @@ export function generateKustomization(dir: string): string[] {
         const docs = parseAllDocuments(readFileSync(full, "utf8"));
         const bad = docs.find((d) => {
           const value = d.toJS() as { apiVersion?: unknown; kind?: unknown } | null;
-          return d.errors.length > 0 || (value !== null && (typeof value !== "object" || !value.apiVersion || !value.kind));
+          return (
+            d.errors.length > 0 || (value !== null && (typeof value !== "object" || !value.apiVersion || !value.kind))
+          );
         });
         if (bad) problems.push(`${relative}: not Kubernetes YAML (Flux's generator fails on it)`);
         else resources.push(relative);

@@ -32,7 +32,10 @@ type Spec = Record<string, any>;
 export function checkReferences(tree: CommittedTree, repoDir: string, applied: readonly AppliedObject[]): string[] {
   const problems: string[] = [];
   const byKey = new Map(applied.map((a) => [keyOf(a.object), a]));
-  const namespaces = new Set([...BUILT_IN_NAMESPACES, ...applied.filter((a) => a.object.kind === "Namespace").map((a) => a.object.metadata.name)]);
+  const namespaces = new Set([
+    ...BUILT_IN_NAMESPACES,
+    ...applied.filter((a) => a.object.kind === "Namespace").map((a) => a.object.metadata.name),
+  ]);
   const exists = (kind: string, namespace: string, name: string) => byKey.has(`${kind}/${namespace}/${name}`);
 
   for (const { object } of applied) {
@@ -40,7 +43,8 @@ export function checkReferences(tree: CommittedTree, repoDir: string, applied: r
     const spec = (object.spec ?? {}) as Spec;
     const label = keyOf(object);
     const need = (what: string, kind: string, name: string | undefined, namespace = ns!) => {
-      if (name && !exists(kind, namespace, name)) problems.push(`${label}: ${what} ${kind}/${namespace}/${name} does not exist`);
+      if (name && !exists(kind, namespace, name))
+        problems.push(`${label}: ${what} ${kind}/${namespace}/${name} does not exist`);
     };
 
     if (CLUSTER_SCOPED.has(object.kind)) {
@@ -60,22 +64,35 @@ export function checkReferences(tree: CommittedTree, repoDir: string, applied: r
         break;
       case "HelmRelease": {
         const chart = spec.chart?.spec;
-        if (chart) need("chart sourceRef", chart.sourceRef?.kind, chart.sourceRef?.name, chart.sourceRef?.namespace ?? ns);
+        if (chart)
+          need("chart sourceRef", chart.sourceRef?.kind, chart.sourceRef?.name, chart.sourceRef?.namespace ?? ns);
         if (spec.chartRef) need("chartRef", spec.chartRef.kind, spec.chartRef.name, spec.chartRef.namespace ?? ns);
         for (const d of spec.dependsOn ?? []) need("dependsOn", "HelmRelease", d.name, d.namespace ?? ns);
         for (const v of spec.valuesFrom ?? []) if (!v.optional) need("valuesFrom", v.kind, v.name);
         for (const target of [spec.targetNamespace, spec.storageNamespace]) {
-          if (target && !namespaces.has(target) && !spec.install?.createNamespace) problems.push(`${label}: namespace ${target} does not exist`);
+          if (target && !namespaces.has(target) && !spec.install?.createNamespace)
+            problems.push(`${label}: namespace ${target} does not exist`);
         }
         break;
       }
       case "ImagePolicy":
-        need("imageRepositoryRef", "ImageRepository", spec.imageRepositoryRef?.name, spec.imageRepositoryRef?.namespace ?? ns);
+        need(
+          "imageRepositoryRef",
+          "ImageRepository",
+          spec.imageRepositoryRef?.name,
+          spec.imageRepositoryRef?.namespace ?? ns,
+        );
         break;
       case "ImageUpdateAutomation": {
-        need("sourceRef", spec.sourceRef?.kind ?? "GitRepository", spec.sourceRef?.name, spec.sourceRef?.namespace ?? ns);
+        need(
+          "sourceRef",
+          spec.sourceRef?.kind ?? "GitRepository",
+          spec.sourceRef?.name,
+          spec.sourceRef?.namespace ?? ns,
+        );
         const updatePath = path.join(repoDir, String(spec.update?.path ?? "./"));
-        if (!existsSync(updatePath) || !statSync(updatePath).isDirectory()) problems.push(`${label}: update.path ${spec.update?.path} does not exist`);
+        if (!existsSync(updatePath) || !statSync(updatePath).isDirectory())
+          problems.push(`${label}: update.path ${spec.update?.path} does not exist`);
         break;
       }
       case "Alert":
@@ -101,8 +118,12 @@ export function checkReferences(tree: CommittedTree, repoDir: string, applied: r
     const text = readFileSync(path.join(repoDir, file), "utf8");
     for (const match of text.matchAll(SETTER)) {
       const [namespace, name] = match[1].split(":");
-      if (!exists("ImagePolicy", namespace, name)) problems.push(`${file}: image policy marker names ImagePolicy ${namespace}/${name}, which does not exist`);
-      if (!covered(file)) problems.push(`${file}: image policy marker is outside every ImageUpdateAutomation update.path, so Flux never updates it`);
+      if (!exists("ImagePolicy", namespace, name))
+        problems.push(`${file}: image policy marker names ImagePolicy ${namespace}/${name}, which does not exist`);
+      if (!covered(file))
+        problems.push(
+          `${file}: image policy marker is outside every ImageUpdateAutomation update.path, so Flux never updates it`,
+        );
     }
   }
   return problems;

@@ -27,9 +27,13 @@ export function substitute(
   always = false,
 ): { object?: K8sObject; problems: string[] } {
   const meta = object.metadata as { labels?: Record<string, string>; annotations?: Record<string, string> };
-  if (meta.labels?.[DISABLE_KEY] === "disabled" || meta.annotations?.[DISABLE_KEY] === "disabled") return { object, problems: [] };
+  if (meta.labels?.[DISABLE_KEY] === "disabled" || meta.annotations?.[DISABLE_KEY] === "disabled")
+    return { object, problems: [] };
   const problems: string[] = [];
-  const vars: Variables = { ...from, ...Object.fromEntries(Object.entries(inline).map(([k, v]) => [k, v.replace(/\n/g, "")])) };
+  const vars: Variables = {
+    ...from,
+    ...Object.fromEntries(Object.entries(inline).map(([k, v]) => [k, v.replace(/\n/g, "")])),
+  };
   for (const name of Object.keys(vars)) {
     if (!VARIABLE_NAME.test(name)) problems.push(`variable name '${name}' is invalid: Flux requires ${VARIABLE_NAME}`);
   }
@@ -37,7 +41,13 @@ export function substitute(
   // With no variables at all Flux does not substitute (unless spec.postBuild.substituteStrategy is Always).
   if (Object.keys(vars).length === 0 && !always) {
     const literal = [...new Set(JSON.stringify(object).match(/\$\{[^}]*\}/g) ?? [])];
-    return { object, problems: literal.map((v) => `holds ${v} but postBuild has no variables (its optional sources are absent), so it reaches the cluster literally`) };
+    return {
+      object,
+      problems: literal.map(
+        (v) =>
+          `holds ${v} but postBuild has no variables (its optional sources are absent), so it reaches the cluster literally`,
+      ),
+    };
   }
   // go-yaml v2 as sigs.k8s.io/yaml drives it: keys sorted, strings quoted only where YAML 1.1
   // needs it, single quotes preferred. Residual gap: where go-yaml picks another style (line
@@ -47,7 +57,11 @@ export function substitute(
   if (result.problems.length) return { problems: result.problems };
   const doc = parseDocument(result.text, { version: "1.1", uniqueKeys: true });
   if (doc.errors.length) {
-    return { problems: [`after substitution the YAML does not parse: ${doc.errors[0].message.split("\n")[0]}\n${indent(result.text)}`] };
+    return {
+      problems: [
+        `after substitution the YAML does not parse: ${doc.errors[0].message.split("\n")[0]}\n${indent(result.text)}`,
+      ],
+    };
   }
   return { object: doc.toJS() as K8sObject, problems: [] };
 }
@@ -106,7 +120,9 @@ export function envsubst(text: string, lookup: Lookup): { text: string; problems
       problems.push(`\${${name}${text.slice(i, skipTo(i))}}: string functions are not modelled by this check`);
       return { value: "", end: skipTo(i) };
     } else {
-      problems.push(`\${${name}${text[i] ?? ""}...: missing closing brace (Flux's parser accepts -, + and ? only after ':')`);
+      problems.push(
+        `\${${name}${text[i] ?? ""}...: missing closing brace (Flux's parser accepts -, + and ? only after ':')`,
+      );
       return { value: "", end: skipTo(i) };
     }
     const found = lookup(name);
@@ -116,7 +132,10 @@ export function envsubst(text: string, lookup: Lookup): { text: string; problems
     }
     const value = found?.value ?? "";
     if (value === "" && fallback !== undefined) return { value: fallback, end: i };
-    if (!found) problems.push(`variable not set (strict mode): "${name}" has no value and no default, so Flux 2.9 fails the build`);
+    if (!found)
+      problems.push(
+        `variable not set (strict mode): "${name}" has no value and no default, so Flux 2.9 fails the build`,
+      );
     return { value, end: i };
   };
   const skipTo = (from: number) => {

@@ -42,8 +42,10 @@ function closeObjects(schema: any): any {
   if (Array.isArray(schema)) return schema.map(closeObjects);
   if (!schema || typeof schema !== "object") return schema;
   const out: any = {};
-  for (const [key, value] of Object.entries(schema)) out[key] = key === "properties" ? mapValues(value, closeObjects) : closeObjects(value);
-  if (out.properties && out.additionalProperties === undefined && !out["x-kubernetes-preserve-unknown-fields"]) out.additionalProperties = false;
+  for (const [key, value] of Object.entries(schema))
+    out[key] = key === "properties" ? mapValues(value, closeObjects) : closeObjects(value);
+  if (out.properties && out.additionalProperties === undefined && !out["x-kubernetes-preserve-unknown-fields"])
+    out.additionalProperties = false;
   return out;
 }
 
@@ -55,25 +57,36 @@ function mapValues(object: any, fn: (v: any) => any): any {
 export function validateObject(object: K8sObject): string[] {
   const problems: string[] = [];
   const name = object.metadata?.name;
-  if (typeof name !== "string" || !DNS_SUBDOMAIN.test(name) || name.length > 253) problems.push(`metadata.name ${JSON.stringify(name)} is not a valid Kubernetes name`);
+  if (typeof name !== "string" || !DNS_SUBDOMAIN.test(name) || name.length > 253)
+    problems.push(`metadata.name ${JSON.stringify(name)} is not a valid Kubernetes name`);
   // The API server takes only strings here; a substituted `on` or `1.10` arrives as a boolean or number.
   for (const field of ["labels", "annotations"] as const) {
-    for (const [key, value] of Object.entries((object.metadata?.[field] as Record<string, unknown> | undefined) ?? {})) {
-      if (typeof value !== "string") problems.push(`metadata.${field}.${key} must be a string, not ${JSON.stringify(value)}`);
+    for (const [key, value] of Object.entries(
+      (object.metadata?.[field] as Record<string, unknown> | undefined) ?? {},
+    )) {
+      if (typeof value !== "string")
+        problems.push(`metadata.${field}.${key} must be a string, not ${JSON.stringify(value)}`);
     }
   }
   const namespace = object.metadata?.namespace;
-  if (namespace !== undefined && (typeof namespace !== "string" || !/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(namespace) || namespace.length > 63)) {
+  if (
+    namespace !== undefined &&
+    (typeof namespace !== "string" || !/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(namespace) || namespace.length > 63)
+  ) {
     problems.push(`metadata.namespace ${JSON.stringify(namespace)} is not a valid namespace name`);
   }
   const [group, version] = object.apiVersion?.includes("/") ? object.apiVersion.split("/") : ["", object.apiVersion];
   if (group.endsWith(".fluxcd.io")) {
     fluxValidators ??= loadFluxValidators();
     const validate = fluxValidators.get(`${group}/${version}/${object.kind}`);
-    if (!validate) return [...problems, `${object.apiVersion} ${object.kind} is not served by Flux ${FLUX_CRDS_VERSION}`];
+    if (!validate)
+      return [...problems, `${object.apiVersion} ${object.kind} is not served by Flux ${FLUX_CRDS_VERSION}`];
     if (!validate(object)) {
       for (const e of validate.errors ?? []) {
-        const extra = e.keyword === "additionalProperties" ? ` '${(e.params as { additionalProperty: string }).additionalProperty}'` : "";
+        const extra =
+          e.keyword === "additionalProperties"
+            ? ` '${(e.params as { additionalProperty: string }).additionalProperty}'`
+            : "";
         problems.push(`${e.instancePath || "(object)"} ${e.message}${extra}`);
       }
     }

@@ -2,14 +2,35 @@ import { cpSync, mkdtempSync, readFileSync, writeFileSync } from "fs";
 import { tmpdir } from "os";
 import * as path from "path";
 import { parse, parseAllDocuments } from "yaml";
-import { CONFIG_FILES_DIR, fillPlaceholders, renderFiles, SynthValues } from "../../../constructs/bootstrap/gitops-files";
+import {
+  CONFIG_FILES_DIR,
+  fillPlaceholders,
+  renderFiles,
+  SynthValues,
+} from "../../../constructs/bootstrap/gitops-files";
 
-const values: SynthValues = { ENVIRONMENT: "qa", CLUSTER_NAME: "c1", GIT_BRANCH: "main", APP_NAMESPACE: "apps", APP_REPLICAS: 2, IMAGE_SEMVER_RANGE: "0.0.x", CLUSTER_AUTOSCALER_CHART: "9.59.0" };
+const values: SynthValues = {
+  ENVIRONMENT: "qa",
+  CLUSTER_NAME: "c1",
+  GIT_BRANCH: "main",
+  APP_NAMESPACE: "apps",
+  APP_REPLICAS: 2,
+  IMAGE_SEMVER_RANGE: "0.0.x",
+  CLUSTER_AUTOSCALER_CHART: "9.59.0",
+};
 
 describe("renderFiles", () => {
   test("minimal: every file of config_files/ lands in the Flux reference layout of its cluster and environment", () => {
     const targets = renderFiles(values, []).map((f) => f.target);
-    expect(targets).toEqual(expect.arrayContaining(["clusters/c1/apps.yaml", "infrastructure/kustomization.yaml", "apps/base/nginx/deployment.yaml", "apps/qa/kustomization.yaml", "apps/qa/image-tag/kustomization.yaml"]));
+    expect(targets).toEqual(
+      expect.arrayContaining([
+        "clusters/c1/apps.yaml",
+        "infrastructure/kustomization.yaml",
+        "apps/base/nginx/deployment.yaml",
+        "apps/qa/kustomization.yaml",
+        "apps/qa/image-tag/kustomization.yaml",
+      ]),
+    );
     expect(targets.filter((t) => t.includes("webhook") || t.includes("commit-status"))).toEqual([]);
     expect(renderFiles(values, ["webhook", "commit-status"]).map((f) => f.target)).toEqual(
       expect.arrayContaining(["clusters/c1/webhook/receiver.yaml", "clusters/c1/commit-status/alert.yaml"]),
@@ -21,7 +42,11 @@ describe("renderFiles", () => {
     expect(files.filter((f) => f.fluxOwned).map((f) => f.target)).toEqual(["apps/qa/image-tag/kustomization.yaml"]);
     const tagFile = files.find((f) => f.fluxOwned)!;
     // Nothing but the image entry, so Terraform giving the file up costs nothing else.
-    expect(parse(tagFile.content)).toEqual({ apiVersion: "kustomize.config.k8s.io/v1alpha1", kind: "Component", images: [{ name: "nginx", newName: "${ECR_REPOSITORY_URL}", newTag: "0.0.1" }] });
+    expect(parse(tagFile.content)).toEqual({
+      apiVersion: "kustomize.config.k8s.io/v1alpha1",
+      kind: "Component",
+      images: [{ name: "nginx", newName: "${ECR_REPOSITORY_URL}", newTag: "0.0.1" }],
+    });
   });
 
   test("a change to the overlay in config_files/ changes what Terraform commits", () => {
@@ -48,8 +73,13 @@ describe("renderFiles", () => {
 
 describe("fillPlaceholders", () => {
   test("values are written by the YAML library, typed, quoted where YAML 1.1 needs it; comments untouched", () => {
-    const text = "# about __ENVIRONMENT__\na: __IMAGE_SEMVER_RANGE__\nb: __APP_REPLICAS__\nc: ./apps/__ENVIRONMENT__\nd: __ENVIRONMENT__\n";
-    const out = fillPlaceholders(text, { ...values, IMAGE_SEMVER_RANGE: ">=1.0.0 <2.0.0", ENVIRONMENT: "on" }, "x.yaml");
+    const text =
+      "# about __ENVIRONMENT__\na: __IMAGE_SEMVER_RANGE__\nb: __APP_REPLICAS__\nc: ./apps/__ENVIRONMENT__\nd: __ENVIRONMENT__\n";
+    const out = fillPlaceholders(
+      text,
+      { ...values, IMAGE_SEMVER_RANGE: ">=1.0.0 <2.0.0", ENVIRONMENT: "on" },
+      "x.yaml",
+    );
     expect(out).toContain("# about __ENVIRONMENT__");
     expect(parse(out, { version: "1.1" })).toEqual({ a: ">=1.0.0 <2.0.0", b: 2, c: "./apps/on", d: "on" });
   });
@@ -60,7 +90,11 @@ describe("fillPlaceholders", () => {
   });
 
   test.each([
-    ["an unknown placeholder", "a: __NOPE__\n", /x\.yaml: unknown placeholder __NOPE__; known: ENVIRONMENT, CLUSTER_NAME/],
+    [
+      "an unknown placeholder",
+      "a: __NOPE__\n",
+      /x\.yaml: unknown placeholder __NOPE__; known: ENVIRONMENT, CLUSTER_NAME/,
+    ],
     ["a placeholder in a key", "__ENVIRONMENT__: a\n", /x\.yaml: placeholders belong in values, not in the key/],
   ])("%s is refused, naming the file", (_label, text, error) => {
     expect(() => fillPlaceholders(text, values, "x.yaml")).toThrow(error);

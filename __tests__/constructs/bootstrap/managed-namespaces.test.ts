@@ -25,7 +25,9 @@ describe("ManagedNamespaces", () => {
 
   test("defaults can be changed: a baseline namespace without the default deny", () => {
     const json = synth({ names: ["legacy"], podSecurity: "baseline", defaultDeny: false });
-    expect(resources(json, "kubernetes_namespace_v1")[0].metadata.labels["pod-security.kubernetes.io/enforce"]).toBe("baseline");
+    expect(resources(json, "kubernetes_namespace_v1")[0].metadata.labels["pod-security.kubernetes.io/enforce"]).toBe(
+      "baseline",
+    );
     expect(resources(json, "kubernetes_network_policy_v1")).toEqual([]);
   });
 

@@ -4,7 +4,12 @@ import { Json, resources } from "../../helpers";
 
 const synth = (namespaces: string[]): Json => {
   const stack = new TerraformStack(Testing.app(), "test");
-  new TenantReconciler(stack, "tenant", { name: "apps-reconciler", fluxNamespace: "flux-system", namespaces, fluxResources: [{ apiGroup: "image.toolkit.fluxcd.io", resources: ["imagepolicies"] }] });
+  new TenantReconciler(stack, "tenant", {
+    name: "apps-reconciler",
+    fluxNamespace: "flux-system",
+    namespaces,
+    fluxResources: [{ apiGroup: "image.toolkit.fluxcd.io", resources: ["imagepolicies"] }],
+  });
   return JSON.parse(Testing.synth(stack));
 };
 
@@ -12,7 +17,10 @@ describe("TenantReconciler", () => {
   test("minimal: an account in Flux's namespace with no token of its own, admin of one namespace", () => {
     const json = synth(["apps"]);
     const [account] = resources(json, "kubernetes_service_account_v1");
-    expect(account).toMatchObject({ metadata: { name: "apps-reconciler", namespace: "flux-system" }, automount_service_account_token: false });
+    expect(account).toMatchObject({
+      metadata: { name: "apps-reconciler", namespace: "flux-system" },
+      automount_service_account_token: false,
+    });
     const binding = resources(json, "kubernetes_role_binding_v1").find((b) => b.metadata.namespace === "apps")!;
     expect(binding.role_ref).toEqual({ api_group: "rbac.authorization.k8s.io", kind: "Role", name: "apps-reconciler" });
     expect(binding.subject).toEqual([{ kind: "ServiceAccount", name: "apps-reconciler", namespace: "flux-system" }]);
@@ -23,11 +31,17 @@ describe("TenantReconciler", () => {
     const roles = resources(json, "kubernetes_role_v1");
     expect(roles.map((r) => r.metadata.namespace).sort()).toEqual(["a", "b", "flux-system"]);
     expect(roles.find((r) => r.metadata.namespace === "flux-system")!.rule).toEqual([
-      { api_groups: ["image.toolkit.fluxcd.io"], resources: ["imagepolicies"], verbs: ["get", "list", "watch", "create", "update", "patch", "delete"] },
+      {
+        api_groups: ["image.toolkit.fluxcd.io"],
+        resources: ["imagepolicies"],
+        verbs: ["get", "list", "watch", "create", "update", "patch", "delete"],
+      },
     ]);
     // No Flux API (a Kustomization of the app's own would run as Flux's cluster-admin), no RBAC, no wildcard.
     const appGroups = roles.find((r) => r.metadata.namespace === "a")!.rule.flatMap((r: Json) => r.api_groups);
-    expect(appGroups.filter((g: string) => g.endsWith("fluxcd.io") || g === "rbac.authorization.k8s.io" || g === "*")).toEqual([]);
+    expect(
+      appGroups.filter((g: string) => g.endsWith("fluxcd.io") || g === "rbac.authorization.k8s.io" || g === "*"),
+    ).toEqual([]);
     expect(resources(json, "kubernetes_role_binding_v1").every((b) => b.role_ref.kind === "Role")).toBe(true);
     expect(json.resource.kubernetes_cluster_role_binding_v1).toBeUndefined();
   });

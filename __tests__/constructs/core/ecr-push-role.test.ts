@@ -31,6 +31,8 @@ describe("EcrPushRole", () => {
     expect(login).toEqual({ Effect: "Allow", Action: "ecr:GetAuthorizationToken", Resource: "*" });
     expect(push.Resource).toBe(REPO);
     expect(push.Action).toEqual(expect.arrayContaining(["ecr:PutImage", "ecr:CompleteLayerUpload"]));
-    expect(push.Action.every((a: string) => !a.includes("*") && !/Delete|SetRepositoryPolicy|PutLifecyclePolicy/.test(a))).toBe(true);
+    expect(
+      push.Action.every((a: string) => !a.includes("*") && !/Delete|SetRepositoryPolicy|PutLifecyclePolicy/.test(a)),
+    ).toBe(true);
   });
 });

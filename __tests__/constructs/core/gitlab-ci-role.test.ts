@@ -26,7 +26,9 @@ describe("GitlabCiRole", () => {
   });
 
   test("an exact ref: the only condition keys are aud and sub, both StringEquals, both exact", () => {
-    const s = statementOf(gitlabTrustPolicy(PROVIDER, "gitlab.com", { project: "g/infra", refType: "branch", ref: "main" }));
+    const s = statementOf(
+      gitlabTrustPolicy(PROVIDER, "gitlab.com", { project: "g/infra", refType: "branch", ref: "main" }),
+    );
     expect(s.Effect).toBe("Allow");
     expect(s.Action).toBe("sts:AssumeRoleWithWebIdentity");
     expect(s.Principal).toEqual({ Federated: PROVIDER });
@@ -46,8 +48,13 @@ describe("GitlabCiRole", () => {
   });
 
   test("a self-managed instance under a path prefixes the keys with host and path", () => {
-    const s = statementOf(gitlabTrustPolicy(PROVIDER, "git.example.com/gitlab", { project: "g/infra", refType: "branch", ref: "main" }));
-    expect(Object.keys(s.Condition.StringEquals).sort()).toEqual(["git.example.com/gitlab:aud", "git.example.com/gitlab:sub"]);
+    const s = statementOf(
+      gitlabTrustPolicy(PROVIDER, "git.example.com/gitlab", { project: "g/infra", refType: "branch", ref: "main" }),
+    );
+    expect(Object.keys(s.Condition.StringEquals).sort()).toEqual([
+      "git.example.com/gitlab:aud",
+      "git.example.com/gitlab:sub",
+    ]);
   });
 
   test.each([

@@ -8,7 +8,13 @@ describe("GitlabOidcProvider", () => {
     const stack = new TerraformStack(Testing.app(), "test");
     new GitlabOidcProvider(stack, "oidc", { issuerUrl: "https://gitlab.com", audiences: ["sts.amazonaws.com"] });
     const json = Testing.synth(stack);
-    expect(json).toHaveResourceWithProperties(IamOpenidConnectProvider, { url: "https://gitlab.com", client_id_list: ["sts.amazonaws.com"] });
-    expect((Object.values(JSON.parse(json).resource.aws_iam_openid_connect_provider)[0] as Record<string, unknown>).thumbprint_list).toBeUndefined();
+    expect(json).toHaveResourceWithProperties(IamOpenidConnectProvider, {
+      url: "https://gitlab.com",
+      client_id_list: ["sts.amazonaws.com"],
+    });
+    expect(
+      (Object.values(JSON.parse(json).resource.aws_iam_openid_connect_provider)[0] as Record<string, unknown>)
+        .thumbprint_list,
+    ).toBeUndefined();
   });
 });

@@ -55,7 +55,9 @@ describe("FluxBootstrapGit", () => {
     const stack = new TerraformStack(app, "test");
     const first = new FluxBootstrapGit(stack, "first", {});
     new FluxBootstrapGit(stack, "second", { dependsOn: [first] });
-    expect(JSON.parse(Testing.synth(stack)).resource.flux_bootstrap_git.second.depends_on).toEqual(["flux_bootstrap_git.first"]);
+    expect(JSON.parse(Testing.synth(stack)).resource.flux_bootstrap_git.second.depends_on).toEqual([
+      "flux_bootstrap_git.first",
+    ]);
   });
 
   test("computed attributes are references", () => {
@@ -70,10 +72,26 @@ describe("FluxBootstrapGit", () => {
   });
 
   test.each<[string, FluxBootstrapGitConfig, RegExp]>([
-    ["an unknown extra component", { componentsExtra: ["image-controller"] }, /unknown components_extra image-controller/],
-    ["automation without the reflector", { componentsExtra: ["image-automation-controller"] }, /image-automation-controller needs image-reflector-controller/],
-    ["components without kustomize-controller", { components: ["source-controller", "helm-controller"] }, /must keep source-controller and kustomize-controller/],
-    ["registry credentials without a pull secret", { registryCredentials: "u:p" }, /registry_credentials needs image_pull_secret/],
+    [
+      "an unknown extra component",
+      { componentsExtra: ["image-controller"] },
+      /unknown components_extra image-controller/,
+    ],
+    [
+      "automation without the reflector",
+      { componentsExtra: ["image-automation-controller"] },
+      /image-automation-controller needs image-reflector-controller/,
+    ],
+    [
+      "components without kustomize-controller",
+      { components: ["source-controller", "helm-controller"] },
+      /must keep source-controller and kustomize-controller/,
+    ],
+    [
+      "registry credentials without a pull secret",
+      { registryCredentials: "u:p" },
+      /registry_credentials needs image_pull_secret/,
+    ],
   ])("rejects %s", (_name, config, message) => {
     expect(() => resourceJson(config)).toThrow(message);
   });

@@ -1,0 +1,56 @@
+import { PodIdentityRole, PodIdentityRoleProps } from "../../../constructs/core/pod-identity-role";
+import { only, resources, synthConstruct } from "./fixture";
+
+const PROPS: PodIdentityRoleProps = {
+  roleName: "test-role",
+  clusterName: "test-cluster",
+  namespace: "apps",
+  serviceAccount: "reader",
+};
+
+describe("PodIdentityRole", () => {
+  test("minimal: a role trusted by EKS Pod Identity, associated with the service account", () => {
+    const json = synthConstruct((s) => new PodIdentityRole(s, "identity", PROPS));
+    const role = only(json, "aws_iam_role");
+    expect(JSON.parse(role.assume_role_policy).Statement).toEqual([
+      {
+        Effect: "Allow",
+        Principal: { Service: "pods.eks.amazonaws.com" },
+        Action: ["sts:AssumeRole", "sts:TagSession"],
+      },
+    ]);
+    expect(only(json, "aws_eks_pod_identity_association")).toMatchObject({
+      cluster_name: "test-cluster",
+      namespace: "apps",
+      service_account: "reader",
+    });
+  });
+
+  test("defaults: no policies of its own", () => {
+    const json = synthConstruct((s) => new PodIdentityRole(s, "identity", PROPS));
+    expect(resources(json, "aws_iam_role_policy_attachment")).toHaveLength(0);
+    expect(resources(json, "aws_iam_role_policy")).toHaveLength(0);
+  });
+
+  test("managed and inline policies; no association when an add-on declares its own", () => {
+    const json = synthConstruct(
+      (s) =>
+        new PodIdentityRole(s, "identity", {
+          ...PROPS,
+          managedPolicyArns: ["arn:aws:iam::aws:policy/X"],
+          inlinePolicy: "{}",
+          associate: false,
+        }),
+    );
+    expect(only(json, "aws_iam_role_policy_attachment").policy_arn).toBe("arn:aws:iam::aws:policy/X");
+    expect(only(json, "aws_iam_role_policy").policy).toBe("{}");
+    expect(resources(json, "aws_eks_pod_identity_association")).toHaveLength(0);
+  });
+
+  test.each<[string, Partial<PodIdentityRoleProps>, RegExp]>([
+    ["an empty namespace", { namespace: "" }, /namespace must be a Kubernetes name/],
+    ["an upper-case service account", { serviceAccount: "Reader" }, /serviceAccount must be a Kubernetes name/],
+  ])("invalid: %s", (_name, patch, message) => {
+    expect(() => synthConstruct((s) => new PodIdentityRole(s, "identity", { ...PROPS, ...patch }))).toThrow(message);
+  });
+});
