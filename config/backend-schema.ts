@@ -31,6 +31,12 @@ const gitlabBackend = z.strictObject({
       .positive("must be a numeric project id or a group/project path (ids are positive)"),
     gitlabRules.fullProjectPath(),
   ]),
+  /**
+   * GitLab lets every Maintainer of that project (and its CI jobs) read the state, and bootstrap's
+   * state holds the Flux deploy key and tokens: say so explicitly, or choose S3 with a narrow
+   * bucket policy.
+   */
+  readersMaySeeSecrets: z.boolean().optional(),
 });
 
 export const backend = z.discriminatedUnion("type", [localBackend, s3Backend, gitlabBackend]);

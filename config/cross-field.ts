@@ -45,6 +45,13 @@ export function crossFieldRules(draft: EnvironmentDraft, ctx: z.RefinementCtx): 
   const backend = obj(env.backend);
   const bucketRegion = str(backend.region) ?? region;
   const kms = str(backend.kmsKeyId);
+  // Checked here, with the reason, rather than as a bare "must be true".
+  if (backend.type === "gitlab" && backend.readersMaySeeSecrets !== true) {
+    issue(
+      ["backend", "readersMaySeeSecrets"],
+      "must be true to keep state in GitLab: every Maintainer of the state project, and its CI jobs, can read it, and bootstrap's state holds the Flux deploy key; otherwise use the s3 backend (bucket readers only)",
+    );
+  }
   if (backend.type === "s3" && kms && bucketRegion)
     sameRegion(["backend", "kmsKeyId"], kms, bucketRegion, "the bucket (S3 uses KMS keys of its own region)", issue);
 }

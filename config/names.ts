@@ -18,9 +18,13 @@ export const gitopsProjectPath = (env: EnvironmentConfig) => `${env.gitlab.group
 /** The ECR repository of the environment's app images (ECR names are lowercase; environment names are). */
 export const ecrRepositoryName = (env: EnvironmentConfig) => `${env.name}/${env.ecr.repositoryName}`;
 
+/** The CloudWatch log group of the VPC's flow logs. */
+export const flowLogGroupName = (env: EnvironmentConfig) => `/aws/vpc/${env.cluster.name}/flow-logs`;
+
 /** The IAM roles pods assume through Pod Identity, by purpose. */
 export const ROLE_PURPOSES = {
   ebsCsi: "ebs-csi",
+  vpcCni: "vpc-cni",
   imageReflector: "flux-image-reflector",
   clusterAutoscaler: "cluster-autoscaler",
 } as const;

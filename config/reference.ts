@@ -31,6 +31,8 @@ export const RULES: Record<string, string> = {
   "cluster.adminPrincipalArns":
     "distinct IAM role/user ARNs in the region's partition, given cluster-admin; ≥ 1 when `creatorAdmin` is false",
   "cluster.logRetentionDays": "a CloudWatch retention value (1, 3, 5, 7, 14, 30, 60, 90, ...)",
+  "network.flowLogRetentionDays":
+    "days the VPC flow logs (always on, KMS-encrypted) are kept; a CloudWatch retention value",
   "cluster.addons": "distinct EKS add-on names; must include vpc-cni and eks-pod-identity-agent",
   "cluster.updateKubeconfig": "run `aws eks update-kubeconfig` after creating the cluster",
   "nodeGroup.instanceTypes": "≥ 1 distinct EC2 types",
@@ -77,6 +79,8 @@ export const RULES: Record<string, string> = {
   "backend.keyPrefix": "s3: S3-safe characters, no leading, trailing or double `/`, no `.`/`..` segments",
   "backend.kmsKeyId": "s3: KMS key or alias ARN in the bucket's region",
   "backend.project": "gitlab: numeric project id or `group/project` path",
+  "backend.readersMaySeeSecrets":
+    "gitlab: must be `true`, acknowledging that the state project's Maintainers and CI jobs can read the state, Flux's deploy key included",
   ...DELIVERY_RULES,
 };
 

@@ -36,6 +36,16 @@ export const ADDONS_BEFORE_NODES = ["vpc-cni", "eks-pod-identity-agent"] as cons
 const vpcBlock = cidr({ min: 16, max: 28, why: "AWS allows VPC blocks of /16 to /28" });
 const subnetBlock = cidr({ min: 16, max: 28, why: "AWS allows subnets of /16 to /28" });
 
+/** A retention CloudWatch Logs accepts. */
+function retentionDays() {
+  return z
+    .number()
+    .int()
+    .refine((d) => (LOG_RETENTION_DAYS as readonly number[]).includes(d), {
+      message: `must be one of CloudWatch's retention values: ${LOG_RETENTION_DAYS.join(", ")}`,
+    });
+}
+
 const network = z.strictObject({
   /** The VPC's IPv4 block. */
   vpcCidr: vpcBlock.default("10.0.0.0/16"),
@@ -49,6 +59,8 @@ const network = z.strictObject({
   publicSubnets: z.array(subnetBlock).default(["10.0.101.0/24", "10.0.102.0/24", "10.0.103.0/24"]),
   /** `single` (cheap, one AZ's NAT serves all) or `one-per-az` (survives the loss of an AZ). */
   natGateways: z.enum(["single", "one-per-az"]).default("single"),
+  /** Days CloudWatch keeps the VPC flow logs (always on, encrypted): what an incident review needs. */
+  flowLogRetentionDays: retentionDays().default(30),
 });
 
 const cluster = z.strictObject({
@@ -83,13 +95,7 @@ const cluster = z.strictObject({
     "principal",
   ).default([]),
   /** Days CloudWatch keeps control-plane logs. */
-  logRetentionDays: z
-    .number()
-    .int()
-    .refine((d) => (LOG_RETENTION_DAYS as readonly number[]).includes(d), {
-      message: `must be one of CloudWatch's retention values: ${LOG_RETENTION_DAYS.join(", ")}`,
-    })
-    .default(7),
+  logRetentionDays: retentionDays().default(7),
   /** EKS managed add-ons; vpc-cni and eks-pod-identity-agent are required. */
   addons: uniqueList(z.string().regex(K8S_NAME, "must be an EKS add-on name such as coredns").max(100), "add-on")
     .refine((a) => ADDONS_BEFORE_NODES.every((r) => a.includes(r)), {

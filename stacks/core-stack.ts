@@ -3,14 +3,24 @@ import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { TerraformOutput, TerraformStack } from "cdktf";
 import { Construct } from "constructs";
 import type { EnvironmentConfig } from "../config/load";
-import { ciRoleArn, ciRoleName, ecrRepositoryName, gitlabIssuerHost, gitlabOidcProviderArn } from "../config/names";
+import {
+  ciRoleArn,
+  ciRoleName,
+  clusterRoleName,
+  ecrRepositoryName,
+  flowLogGroupName,
+  gitlabIssuerHost,
+  gitlabOidcProviderArn,
+  ROLE_PURPOSES,
+} from "../config/names";
 import { ADDONS_BEFORE_NODES } from "../config/schema";
 import { terraformLiteralMap } from "../config/terraform-literal";
 import { ClusterAutoscalerIdentity } from "../constructs/core/cluster-autoscaler-identity";
 import { ContainerRegistry } from "../constructs/core/container-registry";
 import { EksAddons } from "../constructs/core/eks-addons";
 import { EcrPushRole } from "../constructs/core/ecr-push-role";
-import { EksCluster } from "../constructs/core/eks-cluster";
+import { controlPlaneLogGroup, EksCluster } from "../constructs/core/eks-cluster";
+import { LogsKey } from "../constructs/core/logs-key";
 import { KubeconfigUpdate, kubeconfigCommand } from "../constructs/core/kubeconfig-update";
 import { IMAGE_REFLECTOR } from "../constructs/flux/api";
 import { Network } from "../constructs/core/network";
@@ -52,7 +62,26 @@ export class CoreStack extends TerraformStack {
     const partition = new DataAwsPartition(this, "partition").partition;
     const name = env.cluster.name;
 
-    const network = new Network(this, "network", { name, ...env.network });
+    // One key for every log group of the cluster, another (in EksCluster) for its Secrets.
+    const flowLogGroup = flowLogGroupName(env);
+    const logsKey = new LogsKey(this, "logs-key", {
+      name,
+      partition,
+      region: env.region,
+      logGroupNames: [controlPlaneLogGroup(name), flowLogGroup],
+    });
+    const logs = { arn: logsKey.key.arn, ready: logsKey.policy };
+    const { flowLogRetentionDays, ...networkSettings } = env.network;
+    const network = new Network(this, "network", {
+      name,
+      ...networkSettings,
+      flowLogs: {
+        logGroupName: flowLogGroup,
+        retentionDays: flowLogRetentionDays,
+        kmsKeyArn: logs.arn,
+        ready: logs.ready,
+      },
+    });
     const eks = new EksCluster(this, "eks", {
       ...env.cluster,
       partition,
@@ -63,20 +92,45 @@ export class CoreStack extends TerraformStack {
         ...env.cluster.adminPrincipalArns,
         ...(env.delivery ? [ciRoleArn(env, "deploy", partition)] : []),
       ],
+      logsKey: logs,
     });
     const clusterName = eks.cluster.name;
+    const cluster = { clusterName, clusterArn: eks.cluster.arn };
 
-    const ebsCsiRole = new PodIdentityRole(this, "ebs-csi-identity", {
-      roleName: `${name}-ebs-csi`,
-      clusterName,
-      namespace: "kube-system",
-      serviceAccount: "ebs-csi-controller-sa",
-      managedPolicyArns: [`arn:${partition}:iam::aws:policy/service-role/AmazonEBSCSIDriverPolicy`],
-      associate: false, // the add-on declares its own association
-    });
+    // The add-ons' AWS permissions, each through a Pod Identity role the add-on declares.
+    const addonRole = (
+      id: string,
+      purpose: "ebsCsi" | "vpcCni",
+      account: { namespace: string; serviceAccount: string },
+      policy: string,
+    ) =>
+      new PodIdentityRole(this, id, {
+        roleName: clusterRoleName(env, ROLE_PURPOSES[purpose]),
+        ...cluster,
+        ...account,
+        managedPolicyArns: [`arn:${partition}:iam::aws:policy/${policy}`],
+        associate: false,
+      });
+    const ebsCsi = { namespace: "kube-system", serviceAccount: "ebs-csi-controller-sa" };
+    const vpcCni = { namespace: "kube-system", serviceAccount: "aws-node" };
+    const ebsCsiRole = addonRole("ebs-csi-identity", "ebsCsi", ebsCsi, "service-role/AmazonEBSCSIDriverPolicy");
+    const vpcCniRole = addonRole("vpc-cni-identity", "vpcCni", vpcCni, "AmazonEKS_CNI_Policy");
+    const identities = {
+      "aws-ebs-csi-driver": { serviceAccount: ebsCsi.serviceAccount, roleArn: ebsCsiRole.role.arn },
+      "vpc-cni": { serviceAccount: vpcCni.serviceAccount, roleArn: vpcCniRole.role.arn },
+    };
+    // The VPC CNI's network policy agent enforces NetworkPolicies (off by default on EKS).
+    const configurations = { "vpc-cni": { enableNetworkPolicy: "true" } };
+    const only = <T>(names: string[], byAddon: Record<string, T>) =>
+      Object.fromEntries(Object.entries(byAddon).filter(([addon]) => names.includes(addon)));
     const before = env.cluster.addons.filter((a) => (ADDONS_BEFORE_NODES as readonly string[]).includes(a));
     const after = env.cluster.addons.filter((a) => !before.includes(a));
-    const nodeAddons = new EksAddons(this, "addons-before-nodes", { clusterName, names: before });
+    const nodeAddons = new EksAddons(this, "addons-before-nodes", {
+      clusterName,
+      names: before,
+      identities: only(before, identities),
+      configurations: only(before, configurations),
+    });
     const nodes = new NodeGroup(this, "nodes", {
       ...env.nodeGroup,
       clusterName,
@@ -87,9 +141,7 @@ export class CoreStack extends TerraformStack {
     new EksAddons(this, "addons", {
       clusterName,
       names: after,
-      identities: {
-        "aws-ebs-csi-driver": { serviceAccount: "ebs-csi-controller-sa", roleArn: ebsCsiRole.role.arn },
-      },
+      identities: only(after, identities),
       dependsOn: [nodes.nodeGroup],
     });
 
@@ -98,11 +150,18 @@ export class CoreStack extends TerraformStack {
     // Flux's image-reflector-controller reads ECR tags with this role (ImageRepository
     // `provider: aws`): no static keys in the cluster, no credential-sync CronJob.
     const reflector = new PodIdentityRole(this, "image-reflector-identity", {
-      roleName: `${name}-flux-image-reflector`,
-      clusterName,
+      roleName: clusterRoleName(env, ROLE_PURPOSES.imageReflector),
+      ...cluster,
       ...IMAGE_REFLECTOR,
-      managedPolicyArns: [`arn:${partition}:iam::aws:policy/AmazonEC2ContainerRegistryReadOnly`],
+      // This environment's repository only, not every repository in the account.
+      inlinePolicy: registry.readPolicy(),
     });
+    const autoscaler = new ClusterAutoscalerIdentity(this, "cluster-autoscaler-identity", {
+      name,
+      ...cluster,
+      roleName: clusterRoleName(env, ROLE_PURPOSES.clusterAutoscaler),
+    });
+    // The app repository's tag pipelines push here (ci/app.gitlab-ci.yml), by OIDC.
     const push = env.delivery?.appProject
       ? new EcrPushRole(this, "ecr-push-identity", {
           roleName: ciRoleName(env, "ecr-push"),
@@ -112,7 +171,6 @@ export class CoreStack extends TerraformStack {
           repositoryArn: registry.repository.arn,
         })
       : undefined;
-    const autoscaler = new ClusterAutoscalerIdentity(this, "cluster-autoscaler-identity", { name, clusterName });
 
     if (env.cluster.updateKubeconfig) {
       new KubeconfigUpdate(this, "update-kubeconfig", {

@@ -492,4 +492,10 @@ export const FIELD_CASES: InvalidCase[] = [
     "backend.project",
     /numeric project id or a group\/project path/,
   ),
+  c(
+    "GitLab state without acknowledging who can read it",
+    { backend: { type: "gitlab", project: "team/infra" } },
+    "backend.readersMaySeeSecrets",
+    /must be true to keep state in GitLab: every Maintainer .* Flux deploy key; otherwise use the s3 backend/,
+  ),
 ];

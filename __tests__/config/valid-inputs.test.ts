@@ -67,7 +67,7 @@ const ACCEPTED: [string, Json][] = [
       },
     },
   ],
-  ["GitLab state by numeric id", { backend: { type: "gitlab", project: 42 } }],
+  ["GitLab state by numeric id", { backend: { type: "gitlab", project: 42, readersMaySeeSecrets: true } }],
   [
     "a certificate in the cluster's region",
     {

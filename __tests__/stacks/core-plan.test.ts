@@ -75,9 +75,11 @@ describe("core stack, planned by the real Terraform", () => {
         aws_route_table: 1 + zones,
         aws_route_table_association: 2 * zones,
         aws_default_security_group: 1,
-        aws_kms_key: 1,
-        aws_kms_key_policy: 1,
-        aws_cloudwatch_log_group: 1,
+        // One key for Secrets, one for the log groups (control plane and VPC flow logs).
+        aws_kms_key: 2,
+        aws_kms_key_policy: 2,
+        aws_cloudwatch_log_group: 2,
+        aws_flow_log: 1,
         aws_eks_cluster: 1,
         // the configured admin and the pipeline's deploy role
         aws_eks_access_entry: 2,
@@ -90,8 +92,8 @@ describe("core stack, planned by the real Terraform", () => {
         aws_ecr_lifecycle_policy: 1,
         terraform_data: 1,
       });
-      // cluster, node, EBS CSI, image reflector, cluster autoscaler and the app's ECR push roles.
-      expect(plan.countsByType.aws_iam_role).toBe(6);
+      // cluster, node, EBS CSI, VPC CNI, image reflector, cluster autoscaler, flow log and the app's ECR push roles.
+      expect(plan.countsByType.aws_iam_role).toBe(8);
 
       // The HCL plans to exactly the same, resource by resource.
       expect(Object.keys(fromHcl.plannedValues).sort()).toEqual(Object.keys(plan.plannedValues).sort());

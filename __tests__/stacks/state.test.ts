@@ -37,10 +37,10 @@ describe("state backends", () => {
   });
 
   test("gitlab: GitLab-managed state with locking, no credentials in the JSON", () => {
-    const { http } = backendOf({ backend: { type: "gitlab", project: "platform/infra" } });
-    expect(backendOf({ backend: { type: "gitlab", project: 42 } }, "prod").http.address).toMatch(
-      /\/projects\/42\/terraform\/state\/prod-core$/,
-    );
+    const { http } = backendOf({ backend: { type: "gitlab", project: "platform/infra", readersMaySeeSecrets: true } });
+    expect(
+      backendOf({ backend: { type: "gitlab", project: 42, readersMaySeeSecrets: true } }, "prod").http.address,
+    ).toMatch(/\/projects\/42\/terraform\/state\/prod-core$/);
     const address = "https://gitlab.com/api/v4/projects/platform%2Finfra/terraform/state/dev-core";
     expect(http).toEqual({
       address,

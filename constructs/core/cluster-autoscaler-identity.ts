@@ -8,6 +8,10 @@ export interface ClusterAutoscalerIdentityProps {
   readonly name: string;
   /** The EKS cluster resource's name (a reference, so the association waits for the cluster). */
   readonly clusterName: string;
+  /** The cluster's ARN, for the trust policy's account. */
+  readonly clusterArn: string;
+  /** The IAM role's name. */
+  readonly roleName: string;
 }
 
 /**
@@ -24,8 +28,9 @@ export class ClusterAutoscalerIdentity extends PodIdentityRole {
       throw new Error(`ClusterAutoscalerIdentity: name must be 1-40 of A-Za-z0-9-_ (got "${props.name}")`);
     }
     super(scope, id, {
-      roleName: `${props.name}-cluster-autoscaler`,
+      roleName: props.roleName,
       clusterName: props.clusterName,
+      clusterArn: props.clusterArn,
       ...CLUSTER_AUTOSCALER,
       inlinePolicy: clusterAutoscalerPolicy(props.name),
     });

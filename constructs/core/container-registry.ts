@@ -1,6 +1,7 @@
 import { EcrLifecyclePolicy } from "@cdktf/provider-aws/lib/ecr-lifecycle-policy";
 import { EcrRepository } from "@cdktf/provider-aws/lib/ecr-repository";
 import { Construct } from "constructs";
+import { policyDocument } from "./policy-document";
 
 export interface ContainerRegistryProps {
   /** Repository name, e.g. `nginx`. */
@@ -18,6 +19,28 @@ export interface ContainerRegistryProps {
  */
 export class ContainerRegistry extends Construct {
   public readonly repository: EcrRepository;
+
+  /** An IAM policy that reads this repository's tags and images, and nothing else in ECR. */
+  public readPolicy(): string {
+    return policyDocument([
+      // A registry token has no resource scope; it grants nothing by itself.
+      { Sid: "RegistryToken", Effect: "Allow", Action: "ecr:GetAuthorizationToken", Resource: "*" },
+      {
+        Sid: "ReadThisRepository",
+        Effect: "Allow",
+        Action: [
+          "ecr:BatchCheckLayerAvailability",
+          "ecr:BatchGetImage",
+          "ecr:DescribeImages",
+          "ecr:DescribeRepositories",
+          "ecr:GetDownloadUrlForLayer",
+          "ecr:ListImages",
+          "ecr:ListTagsForResource",
+        ],
+        Resource: this.repository.arn,
+      },
+    ]);
+  }
 
   constructor(scope: Construct, id: string, props: ContainerRegistryProps) {
     super(scope, id);
@@ -42,9 +65,15 @@ export class ContainerRegistry extends Construct {
             action: { type: "expire" },
           },
           {
+            // Release tags (x.y.z) are never expired: an environment may run any of them.
             rulePriority: 2,
-            description: `Keep the ${keepImages} most recent images`,
-            selection: { tagStatus: "any", countType: "imageCountMoreThan", countNumber: keepImages },
+            description: `Keep the ${keepImages} most recent pre-release images (tags with a '-')`,
+            selection: {
+              tagStatus: "tagged",
+              tagPatternList: ["*-*"],
+              countType: "imageCountMoreThan",
+              countNumber: keepImages,
+            },
             action: { type: "expire" },
           },
         ],

@@ -13,6 +13,8 @@ export interface EksAddonsProps {
   readonly clusterName: string;
   /** Add-on names, e.g. `coredns`; EKS picks the default version for the cluster's Kubernetes version. */
   readonly names: string[];
+  /** Add-on configuration (its configuration schema's values) by add-on name. @default {} */
+  readonly configurations?: Record<string, Record<string, unknown>>;
   /** Pod Identity roles by add-on name. @default {} */
   readonly identities?: Record<string, AddonIdentity>;
   /** What the add-ons wait for (e.g. the node group, for add-ons whose pods need nodes). @default [] */
@@ -32,8 +34,11 @@ export class EksAddons extends Construct {
     super(scope, id);
     const duplicates = props.names.filter((n, i) => props.names.indexOf(n) !== i);
     if (duplicates.length) throw new Error(`EksAddons: ${duplicates.join(", ")} listed twice`);
-    const stray = Object.keys(props.identities ?? {}).filter((n) => !props.names.includes(n));
-    if (stray.length) throw new Error(`EksAddons: identities for add-ons not in names: ${stray.join(", ")}`);
+    const stray = [...Object.keys(props.identities ?? {}), ...Object.keys(props.configurations ?? {})].filter(
+      (n) => !props.names.includes(n),
+    );
+    if (stray.length)
+      throw new Error(`EksAddons: identities or configurations for add-ons not in names: ${stray.join(", ")}`);
     for (const name of props.names) {
       const identity = props.identities?.[name];
       this.addons[name] = new EksAddon(this, name, {
@@ -42,6 +47,7 @@ export class EksAddons extends Construct {
         resolveConflictsOnCreate: "OVERWRITE",
         resolveConflictsOnUpdate: "OVERWRITE",
         podIdentityAssociation: identity ? [identity] : undefined,
+        configurationValues: props.configurations?.[name] && JSON.stringify(props.configurations[name]),
         dependsOn: props.dependsOn,
       });
     }

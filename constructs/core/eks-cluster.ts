@@ -8,9 +8,9 @@ import { IamRolePolicyAttachment } from "@cdktf/provider-aws/lib/iam-role-policy
 import { KmsAlias } from "@cdktf/provider-aws/lib/kms-alias";
 import { KmsKey } from "@cdktf/provider-aws/lib/kms-key";
 import { KmsKeyPolicy } from "@cdktf/provider-aws/lib/kms-key-policy";
-import { Fn } from "cdktf";
+import { ITerraformDependable } from "cdktf";
 import { Construct } from "constructs";
-import { policyDocument, serviceTrustPolicy } from "./policy-document";
+import { accountOf, KEY_ADMINISTRATION, policyDocument, serviceTrustPolicy } from "./policy-document";
 
 /** Every control-plane log type: api, audit and authenticator are the ones incidents need. */
 export const CONTROL_PLANE_LOG_TYPES = ["api", "audit", "authenticator", "controllerManager", "scheduler"];
@@ -36,12 +36,17 @@ export interface EksClusterProps {
   readonly adminPrincipalArns: string[];
   /** Days CloudWatch keeps control-plane logs. */
   readonly logRetentionDays: number;
+  /** The KMS key of the cluster's log groups (LogsKey), and what the log group waits for (its policy). */
+  readonly logsKey: { readonly arn: string; readonly ready?: ITerraformDependable };
 }
+
+/** The control-plane log group's name: EKS writes to exactly this one. */
+export const controlPlaneLogGroup = (clusterName: string) => `/aws/eks/${clusterName}/cluster`;
 
 /**
  * The EKS control plane: its IAM role, a KMS key (with rotation) that envelope-encrypts
- * Kubernetes Secrets and the control-plane log group, the log group itself (created first so
- * EKS does not create one that never expires), and API-mode access entries.
+ * Kubernetes Secrets, the control-plane log group (created first so EKS does not create one that
+ * never expires; encrypted with the logs key), and API-mode access entries.
  * https://docs.aws.amazon.com/eks/latest/userguide/enable-kms.html
  */
 export class EksCluster extends Construct {
@@ -71,14 +76,14 @@ export class EksCluster extends Construct {
     });
 
     this.kmsKey = new KmsKey(this, "kms-key", {
-      description: `EKS ${props.name}: Kubernetes Secrets and control-plane logs`,
+      description: `EKS ${props.name}: Kubernetes Secrets`,
       enableKeyRotation: true,
       deletionWindowInDays: 30,
     });
     new KmsAlias(this, "kms-alias", { name: `alias/eks/${props.name}`, targetKeyId: this.kmsKey.keyId });
     const keyPolicy = new KmsKeyPolicy(this, "kms-key-policy", {
       keyId: this.kmsKey.keyId,
-      policy: this.keyPolicy(props),
+      policy: this.keyPolicy(props, role.arn),
     });
     const roleKmsAccess = new IamRolePolicy(this, "cluster-kms-access", {
       role: role.id,
@@ -93,10 +98,10 @@ export class EksCluster extends Construct {
     });
 
     const logGroup = new CloudwatchLogGroup(this, "log-group", {
-      name: `/aws/eks/${props.name}/cluster`,
+      name: controlPlaneLogGroup(props.name),
       retentionInDays: props.logRetentionDays,
-      kmsKeyId: this.kmsKey.arn,
-      dependsOn: [keyPolicy],
+      kmsKeyId: props.logsKey.arn,
+      dependsOn: props.logsKey.ready && [props.logsKey.ready],
     });
 
     this.cluster = new AwsEksCluster(this, "cluster", {
@@ -118,7 +123,7 @@ export class EksCluster extends Construct {
       encryptionConfig: { provider: { keyArn: this.kmsKey.arn }, resources: ["secrets"] },
       enabledClusterLogTypes: CONTROL_PLANE_LOG_TYPES,
       upgradePolicy: { supportType: "STANDARD" },
-      dependsOn: [logGroup, clusterPolicy, roleKmsAccess],
+      dependsOn: [logGroup, clusterPolicy, roleKmsAccess, keyPolicy],
     });
 
     const seen = new Set<string>();
@@ -147,34 +152,20 @@ export class EksCluster extends Construct {
   }
 
   /**
-   * The account's root keeps full control (the default key policy), and CloudWatch Logs may use
-   * the key for this cluster's log group only. The account id comes from the key's own ARN, so
-   * the stack needs no aws_caller_identity lookup and plans without credentials.
-   * https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/encrypt-log-data-kms.html
+   * One purpose, Kubernetes Secrets: the account administers the key, only the cluster's role
+   * uses it. The account id comes from the key's own ARN, so the stack plans without credentials.
+   * https://docs.aws.amazon.com/eks/latest/userguide/enable-kms.html
    */
-  private keyPolicy(props: EksClusterProps): string {
-    const account = Fn.element(Fn.split(":", this.kmsKey.arn), 4);
-    const arnPrefix = `arn:${props.partition}`;
-    const logGroupArn = `${arnPrefix}:logs:${props.region}:${account}:log-group:/aws/eks/${props.name}/cluster`;
+  private keyPolicy(props: EksClusterProps, clusterRoleArn: string): string {
+    const account = accountOf(this.kmsKey.arn);
     return policyDocument([
+      ...KEY_ADMINISTRATION(`arn:${props.partition}:iam::${account}:root`),
       {
-        Sid: "AccountAdministration",
+        Sid: "ClusterRoleEncryptsSecrets",
         Effect: "Allow",
-        Principal: { AWS: `${arnPrefix}:iam::${account}:root` },
-        Action: "kms:*",
+        Principal: { AWS: clusterRoleArn },
+        Action: ["kms:Encrypt", "kms:Decrypt", "kms:ListGrants", "kms:DescribeKey"],
         Resource: "*",
-      },
-      {
-        Sid: "ControlPlaneLogs",
-        Effect: "Allow",
-        Principal: { Service: `logs.${props.region}.amazonaws.com` },
-        Action: ["kms:Encrypt*", "kms:Decrypt*", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:Describe*"],
-        Resource: "*",
-        Condition: {
-          ArnEquals: {
-            "kms:EncryptionContext:aws:logs:arn": logGroupArn,
-          },
-        },
       },
     ]);
   }

@@ -6,7 +6,13 @@ import { RouteTable } from "@cdktf/provider-aws/lib/route-table";
 import { RouteTableAssociation } from "@cdktf/provider-aws/lib/route-table-association";
 import { Subnet } from "@cdktf/provider-aws/lib/subnet";
 import { Vpc } from "@cdktf/provider-aws/lib/vpc";
+import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group";
+import { FlowLog } from "@cdktf/provider-aws/lib/flow-log";
+import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
+import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
+import { ITerraformDependable } from "cdktf";
 import { Construct } from "constructs";
+import { accountOf, policyDocument } from "./policy-document";
 
 export interface NetworkProps {
   /** Name prefix of every resource's Name tag; the EKS cluster name. */
@@ -24,6 +30,14 @@ export interface NetworkProps {
    * @default "single"
    */
   readonly natGateways?: "single" | "one-per-az";
+  /** VPC flow logs: where they go (a log group encrypted with the logs key) and how long they stay. */
+  readonly flowLogs: {
+    readonly logGroupName: string;
+    readonly retentionDays: number;
+    readonly kmsKeyArn: string;
+    /** What the log group waits for: the key's policy. */
+    readonly ready?: ITerraformDependable;
+  };
 }
 
 /**
@@ -58,6 +72,47 @@ export class Network extends Construct {
       enableDnsHostnames: true,
       enableDnsSupport: true,
       tags: tag("vpc"),
+    });
+
+    // Every flow of the VPC, accepted and rejected, to an encrypted log group: what an incident
+    // review needs (EKS Best Practices, "Network security"). The delivery role is trusted by the
+    // flow logs service for this account only, and writes to this log group only.
+    const flowLogGroup = new CloudwatchLogGroup(this, "flow-log-group", {
+      name: props.flowLogs.logGroupName,
+      retentionInDays: props.flowLogs.retentionDays,
+      kmsKeyId: props.flowLogs.kmsKeyArn,
+      dependsOn: props.flowLogs.ready && [props.flowLogs.ready],
+    });
+    const flowLogRole = new IamRole(this, "flow-log-role", {
+      name: `${props.name}-vpc-flow-logs`,
+      assumeRolePolicy: policyDocument([
+        {
+          Effect: "Allow",
+          Principal: { Service: "vpc-flow-logs.amazonaws.com" },
+          Action: "sts:AssumeRole",
+          Condition: { StringEquals: { "aws:SourceAccount": accountOf(this.vpc.arn) } },
+        },
+      ]),
+    });
+    new IamRolePolicy(this, "flow-log-delivery", {
+      role: flowLogRole.id,
+      name: "deliver-flow-logs",
+      policy: policyDocument([
+        {
+          Effect: "Allow",
+          Action: ["logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogStreams"],
+          Resource: `${flowLogGroup.arn}:*`,
+        },
+      ]),
+    });
+    new FlowLog(this, "flow-log", {
+      vpcId: this.vpc.id,
+      trafficType: "ALL",
+      logDestinationType: "cloud-watch-logs",
+      logDestination: flowLogGroup.arn,
+      iamRoleArn: flowLogRole.arn,
+      maxAggregationInterval: 60,
+      tags: tag("flow-log"),
     });
     // Strip the default security group of its allow-all rules so nothing lands in it by accident.
     const defaultGroup = new DefaultSecurityGroup(this, "default-security-group", {

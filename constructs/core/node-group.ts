@@ -6,12 +6,12 @@ import { ITerraformDependable, Token } from "cdktf";
 import { Construct } from "constructs";
 import { serviceTrustPolicy } from "./policy-document";
 
-/** The policies every EKS worker needs: join the cluster, run the VPC CNI, pull from ECR. */
-export const NODE_POLICIES = [
-  "AmazonEKSWorkerNodePolicy",
-  "AmazonEKS_CNI_Policy",
-  "AmazonEC2ContainerRegistryReadOnly",
-];
+/**
+ * The policies every EKS worker needs: join the cluster and pull images (the add-ons' from AWS's
+ * registries too). The VPC CNI's ENI permissions are not here: aws-node gets them through its own
+ * Pod Identity role, so nothing on the node hands them out.
+ */
+export const NODE_POLICIES = ["AmazonEKSWorkerNodePolicy", "AmazonEC2ContainerRegistryPullOnly"];
 
 /** Amazon Linux 2023: EKS publishes no Amazon Linux 2 AMIs for Kubernetes 1.33 and newer. */
 export const AMI_TYPE = "AL2023_x86_64_STANDARD";
@@ -73,8 +73,9 @@ export class NodeGroup extends Construct {
       metadataOptions: {
         httpEndpoint: "enabled",
         httpTokens: "required",
-        // 2 hops let containers on the node network reach IMDSv2, as the EKS default template does.
-        httpPutResponseHopLimit: 2,
+        // One hop: the node reaches IMDSv2, pods do not, so no pod can borrow the node's role
+        // (EKS Best Practices, "Restrict access to the instance profile").
+        httpPutResponseHopLimit: 1,
       },
       blockDeviceMappings: [
         {

@@ -4,13 +4,15 @@ import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
 import { IamRolePolicyAttachment } from "@cdktf/provider-aws/lib/iam-role-policy-attachment";
 import { ITerraformDependable } from "cdktf";
 import { Construct } from "constructs";
-import { serviceTrustPolicy } from "./policy-document";
+import { accountOf, podIdentityTrustPolicy } from "./policy-document";
 
 export interface PodIdentityRoleProps {
   /** IAM role name. */
   readonly roleName: string;
   /** EKS cluster the service account lives in. */
   readonly clusterName: string;
+  /** That cluster's ARN: the trust policy takes the account from it. */
+  readonly clusterArn: string;
   /** Namespace of the service account. */
   readonly namespace: string;
   /** Service account whose pods get the role. */
@@ -29,9 +31,6 @@ export interface PodIdentityRoleProps {
   readonly dependsOn?: ITerraformDependable[];
 }
 
-/** The trust policy of every EKS Pod Identity role. */
-export const POD_IDENTITY_TRUST = serviceTrustPolicy("pods.eks.amazonaws.com", ["sts:AssumeRole", "sts:TagSession"]);
-
 /**
  * An IAM role that pods of one service account assume through EKS Pod Identity: no static
  * keys, no OIDC provider. https://docs.aws.amazon.com/eks/latest/userguide/pod-identities.html
@@ -48,7 +47,12 @@ export class PodIdentityRole extends Construct {
     }
     this.role = new IamRole(this, "role", {
       name: props.roleName,
-      assumeRolePolicy: POD_IDENTITY_TRUST,
+      assumeRolePolicy: podIdentityTrustPolicy({
+        account: accountOf(props.clusterArn),
+        clusterName: props.clusterName,
+        namespace: props.namespace,
+        serviceAccount: props.serviceAccount,
+      }),
       description: `EKS Pod Identity for ${props.namespace}/${props.serviceAccount} on ${props.clusterName}`,
     });
     (props.managedPolicyArns ?? []).forEach(

@@ -12,6 +12,7 @@ const PROPS: EksClusterProps = {
   creatorAdmin: true,
   adminPrincipalArns: [],
   logRetentionDays: 14,
+  logsKey: { arn: "arn:aws:kms:eu-west-1:123456789012:key/logs" },
 };
 
 describe("EksCluster", () => {
@@ -71,5 +72,17 @@ describe("EksCluster", () => {
     ],
   ])("invalid: %s", (_name, patch, message) => {
     expect(() => synthConstruct((s) => new EksCluster(s, "eks", { ...PROPS, ...patch }))).toThrow(message);
+  });
+});
+
+describe("EksCluster keys", () => {
+  test("one purpose per key: the Secrets key is used by the cluster role alone; the log group uses the logs key", () => {
+    const json = synthConstruct((s) => new EksCluster(s, "eks", PROPS));
+    const policy = only(json, "aws_kms_key_policy").policy as string;
+    expect(policy).not.toMatch(/"kms:\*"/);
+    expect(policy).toMatch(/"Sid" = "ClusterRoleEncryptsSecrets".*"AWS" = aws_iam_role\./s);
+    expect(policy).not.toContain("logs.");
+    expect(only(json, "aws_cloudwatch_log_group").kms_key_id).toBe(PROPS.logsKey.arn);
+    expect(only(json, "aws_kms_key").description).toMatch(/Kubernetes Secrets$/);
   });
 });

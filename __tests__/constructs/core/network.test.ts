@@ -7,6 +7,11 @@ const PROPS: NetworkProps = {
   availabilityZones: ["eu-west-1a", "eu-west-1b"],
   privateSubnets: ["10.9.1.0/24", "10.9.2.0/24"],
   publicSubnets: ["10.9.101.0/24", "10.9.102.0/24"],
+  flowLogs: {
+    logGroupName: "/aws/vpc/test/flow-logs",
+    retentionDays: 30,
+    kmsKeyArn: "arn:aws:kms:eu-west-1:123456789012:key/logs",
+  },
 };
 
 describe("Network", () => {
@@ -51,5 +56,25 @@ describe("Network", () => {
     ],
   ])("invalid: %s", (_name, patch, message) => {
     expect(() => synthConstruct((s) => new Network(s, "network", { ...PROPS, ...patch }))).toThrow(message);
+  });
+});
+
+describe("Network flow logs", () => {
+  test("every flow of the VPC to an encrypted log group, with its retention, by a role only this account's flow logs assume", () => {
+    const json = synthConstruct((s) => new Network(s, "network", PROPS));
+    expect(only(json, "aws_flow_log")).toMatchObject({
+      traffic_type: "ALL",
+      log_destination_type: "cloud-watch-logs",
+      max_aggregation_interval: 60,
+    });
+    expect(only(json, "aws_cloudwatch_log_group")).toMatchObject({
+      name: "/aws/vpc/test/flow-logs",
+      retention_in_days: 30,
+      kms_key_id: PROPS.flowLogs.kmsKeyArn,
+    });
+    const trust = only(json, "aws_iam_role").assume_role_policy as string;
+    expect(trust).toContain('"Service" = "vpc-flow-logs.amazonaws.com"');
+    expect(trust).toMatch(/"aws:SourceAccount" = element\(split\(":", aws_vpc\./);
+    expect(only(json, "aws_iam_role_policy").policy).toMatch(/aws_cloudwatch_log_group\.[^.]+\.arn\}:\*/);
   });
 });

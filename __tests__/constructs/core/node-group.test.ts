@@ -28,10 +28,10 @@ describe("NodeGroup", () => {
     });
   });
 
-  test("defaults: IMDSv2 only, encrypted gp3 root volume, the three worker policies", () => {
+  test("defaults: IMDSv2 only and out of pods' reach (one hop), encrypted gp3 root volume, the worker policies without the CNI's", () => {
     const json = synthConstruct((s) => new NodeGroup(s, "nodes", PROPS));
     const template = only(json, "aws_launch_template");
-    expect(template.metadata_options).toMatchObject({ http_tokens: "required", http_put_response_hop_limit: 2 });
+    expect(template.metadata_options).toMatchObject({ http_tokens: "required", http_put_response_hop_limit: 1 });
     expect(template.block_device_mappings[0].ebs).toMatchObject({
       volume_size: 30,
       volume_type: "gp3",
@@ -42,6 +42,7 @@ describe("NodeGroup", () => {
         .map((a) => a.policy_arn.split("/").pop())
         .sort(),
     ).toEqual([...NODE_POLICIES].sort());
+    expect(NODE_POLICIES).not.toContain("AmazonEKS_CNI_Policy");
   });
 
   test.each<[string, Partial<NodeGroupProps>, RegExp]>([

@@ -4,12 +4,13 @@ import { only, resources, synthConstruct } from "./fixture";
 const PROPS: PodIdentityRoleProps = {
   roleName: "test-role",
   clusterName: "test-cluster",
+  clusterArn: "arn:aws:eks:us-west-2:123456789012:cluster/test-cluster",
   namespace: "apps",
   serviceAccount: "reader",
 };
 
 describe("PodIdentityRole", () => {
-  test("minimal: a role trusted by EKS Pod Identity, associated with the service account", () => {
+  test("minimal: a role trusted by EKS Pod Identity for this account, cluster, namespace and service account only", () => {
     const json = synthConstruct((s) => new PodIdentityRole(s, "identity", PROPS));
     const role = only(json, "aws_iam_role");
     expect(JSON.parse(role.assume_role_policy).Statement).toEqual([
@@ -17,6 +18,14 @@ describe("PodIdentityRole", () => {
         Effect: "Allow",
         Principal: { Service: "pods.eks.amazonaws.com" },
         Action: ["sts:AssumeRole", "sts:TagSession"],
+        Condition: {
+          StringEquals: {
+            "aws:SourceAccount": "123456789012",
+            "aws:RequestTag/eks-cluster-name": "test-cluster",
+            "aws:RequestTag/kubernetes-namespace": "apps",
+            "aws:RequestTag/kubernetes-service-account": "reader",
+          },
+        },
       },
     ]);
     expect(only(json, "aws_eks_pod_identity_association")).toMatchObject({
