@@ -2,7 +2,8 @@ import { execFileSync, spawn } from "child_process";
 import { copyFileSync, cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "fs";
 import { tmpdir } from "os";
 import * as path from "path";
-import { parse } from "yaml";
+import { parse, stringify } from "yaml";
+import { configuredEnvironments, environmentPipeline, PipelineContext } from "../scripts/environment-pipeline";
 import { Json } from "./helpers";
 
 /**
@@ -75,56 +76,81 @@ async function jobsFor(ref: string, variables: Record<string, string>, unset: st
     .map((j) => (j.when === "on_success" ? j.name : `${j.name} (${j.when})`));
 }
 
-const VALIDATE = ["test", "cdktn", "gitops-content", "synth: [dev]", "synth: [prod]"];
+const VALIDATE = ["test", "cdktn", "gitops-content"];
+const CHILD = ["environments", "environment-pipeline"];
+const ENVS = configuredEnvironments();
 
 beforeAll(() => {
   repo = mkdtempSync(path.join(tmpdir(), "gitlab-ci-local-"));
   copyFileSync(path.join(ROOT, ".gitlab-ci.yml"), path.join(repo, ".gitlab-ci.yml"));
-  cpSync(path.join(ROOT, "ci"), path.join(repo, "ci"), { recursive: true });
   commitAll();
   git("branch", "feature");
 });
 afterAll(() => rmSync(repo, { recursive: true, force: true }));
 
-// The emulator's own checks (JSON schema of .gitlab-ci.yml) run on every listing; sequential
-// listings take ~3 s each.
+// The emulator validates .gitlab-ci.yml against GitLab's JSON schema on every listing (~2 s each).
 jest.setTimeout(60_000);
 
 describe(".gitlab-ci.yml in gitlab-ci-local", () => {
-  test("merge request: validate, then the read-only plan of every environment; nothing deploys", async () => {
+  test("merge request: validation, then the generated environment pipeline", async () => {
     const jobs = await jobsFor("feature", { CI_PIPELINE_SOURCE: "merge_request_event", CI_MERGE_REQUEST_IID: "7" }, [
       "CI_COMMIT_BRANCH",
     ]);
-    expect(jobs).toEqual([...VALIDATE, "plan-review: [dev]", "plan-review: [prod]"]);
+    expect(jobs).toEqual([...VALIDATE, ...CHILD]);
   });
 
-  test("default branch: validate, the release plan per environment, manual deploys", async () => {
-    const jobs = await jobsFor("main", { CI_PIPELINE_SOURCE: "push" });
-    expect(jobs).toEqual([...VALIDATE, "plan: [dev]", "plan: [prod]", "deploy-dev (manual)", "deploy-prod (manual)"]);
-  });
-
-  test("another branch without a merge request: validate only", async () => {
-    expect(await jobsFor("feature", { CI_PIPELINE_SOURCE: "push" })).toEqual(VALIDATE);
-  });
-
-  test("tag: validate only", async () => {
+  test("default branch, another branch, a tag: validation, then the environment pipeline", async () => {
+    expect(await jobsFor("main", { CI_PIPELINE_SOURCE: "push" })).toEqual([...VALIDATE, ...CHILD]);
+    expect(await jobsFor("feature", { CI_PIPELINE_SOURCE: "push" })).toEqual([...VALIDATE, ...CHILD]);
     expect(
       await jobsFor("main", { CI_PIPELINE_SOURCE: "push", CI_COMMIT_TAG: "v1.2.3" }, ["CI_COMMIT_BRANCH"]),
-    ).toEqual(VALIDATE);
+    ).toEqual([...VALIDATE, ...CHILD]);
   });
 
-  test("schedule on the default branch: only the commit-status token rotation, per environment", async () => {
-    expect(await jobsFor("main", { CI_PIPELINE_SOURCE: "schedule" })).toEqual([
-      "rotate-commit-status-token: [dev]",
-      "rotate-commit-status-token: [prod]",
-    ]);
+  test("schedule: no validation, only the environment pipeline (which rotates)", async () => {
+    expect(await jobsFor("main", { CI_PIPELINE_SOURCE: "schedule" })).toEqual(CHILD);
+  });
+});
+
+/** The child pipeline scripts/environment-pipeline.ts generates for `context`, listed by the emulator. */
+async function childJobsFor(context: PipelineContext): Promise<string[]> {
+  const parent = parse(readFileSync(path.join(ROOT, ".gitlab-ci.yml"), "utf8"));
+  writeFileSync(path.join(repo, ".gitlab-ci.yml"), stringify(environmentPipeline(parent, ENVS, context)));
+  git("checkout", "-q", "main");
+  git("-c", "user.name=ci", "-c", "user.email=ci@example.com", "commit", "-q", "-a", "--allow-empty", "-m", "child");
+  return jobsFor("main", {});
+}
+const each = (f: (env: string) => string[]) => ENVS.flatMap(({ name }) => f(name));
+
+describe("the generated environment pipeline in gitlab-ci-local, per parent pipeline source", () => {
+  const main = { defaultBranch: "main" };
+  test("merge request: synth and the read-only plan per environment; nothing deploys", async () => {
+    expect(await childJobsFor({ ...main, source: "merge_request_event" })).toEqual(
+      each((e) => [`synth:${e}`, `plan-review:${e}`]),
+    );
   });
 
-  test("a destroy run (DESTROY_ENVIRONMENT) on the default branch: validate and the manual destroy, no plan or deploy", async () => {
-    expect(await jobsFor("main", { CI_PIPELINE_SOURCE: "web", DESTROY_ENVIRONMENT: "dev" })).toEqual([
-      ...VALIDATE,
-      "destroy (manual)",
-    ]);
+  test("default branch: synth, the release plan and the manual deploy per environment", async () => {
+    expect(await childJobsFor({ ...main, source: "push", branch: "main" })).toEqual(
+      each((e) => [`synth:${e}`, `plan:${e}`, `deploy:${e} (manual)`]),
+    );
+  });
+
+  test("another branch and a tag: synth only", async () => {
+    expect(await childJobsFor({ ...main, source: "push", branch: "feature" })).toEqual(each((e) => [`synth:${e}`]));
+    expect(await childJobsFor({ ...main, source: "push" })).toEqual(each((e) => [`synth:${e}`]));
+  });
+
+  test("schedule on the default branch: only the token rotation per environment", async () => {
+    expect(await childJobsFor({ ...main, source: "schedule", branch: "main" })).toEqual(
+      each((e) => [`rotate-commit-status-token:${e}`]),
+    );
+  });
+
+  test("DESTROY_ENVIRONMENT=dev on the default branch: synth and dev's manual destroy", async () => {
+    expect(await childJobsFor({ ...main, source: "web", branch: "main", destroy: "dev" })).toEqual(
+      each((e) => (e === "dev" ? [`synth:${e}`, "destroy:dev (manual)"] : [`synth:${e}`])),
+    );
   });
 });
 

@@ -5,8 +5,8 @@ import type { EnvironmentConfig } from "../config/load";
 import { ciRoleName, gitlabIssuerHost, gitlabOidcProviderArn, partitionOf } from "../config/names";
 import { AWS_AUDIENCE, GitlabCiRole } from "../constructs/core/gitlab-ci-role";
 import { GitlabOidcProvider } from "../constructs/core/gitlab-oidc-provider";
-import { configureBackend, stateObjectArn } from "./state";
 import { policyDocument } from "../constructs/core/policy-document";
+import { configureBackend, stateObjectArn } from "./state";
 
 /**
  * What GitLab CI needs before it can plan or deploy anything: the account's GitLab OIDC provider

@@ -153,6 +153,7 @@ export class CoreStack extends TerraformStack {
       // This environment's repository only, not every repository in the account.
       inlinePolicy: registry.readPolicy(),
     });
+    // The app repository's tag pipelines push here (ci/app.gitlab-ci.yml), by OIDC.
     const push = env.delivery?.appProject
       ? new EcrPushRole(this, "ecr-push-identity", {
           roleName: ciRoleName(env, "ecr-push"),
