@@ -9,7 +9,14 @@ import { Fn, ITerraformDependable, TerraformOutput, TerraformStack, Token } from
 import { Construct } from "constructs";
 import type { EnvironmentConfig } from "../config/load";
 import { knownHosts, webhookSourceRanges } from "../config/gitlab-com";
-import { gitopsProjectPath, gitSshUrl, imageReceiverAudience, receiverPath, syncPath } from "../config/names";
+import {
+  gitopsProjectPath,
+  gitSshUrl,
+  gitlabIssuerHost,
+  imageReceiverAudience,
+  receiverPath,
+  syncPath,
+} from "../config/names";
 import { CLUSTER_AUTOSCALER_VERSIONS, KubernetesVersion } from "../config/versions";
 import { BranchProtection } from "../constructs/bootstrap/branch-protection";
 import { CLUSTER_VARS_NAME, ClusterVars } from "../constructs/bootstrap/cluster-vars";
@@ -39,8 +46,10 @@ export function gitopsFeatures(env: EnvironmentConfig): Feature[] {
   const features: Feature[] = [];
   if (env.gitops.webhook.enabled) features.push("webhook");
   if (env.gitops.commitStatus.enabled) features.push("commit-status");
-  // The app's release pipeline reaches the Receiver through the webhook's TLS load balancer.
-  if (env.delivery?.appProject && env.gitops.webhook.enabled && env.gitops.webhook.hostname)
+  // The app's release pipeline reaches the Receiver through the webhook's TLS load balancer;
+  // GitLab's ID tokens name an https issuer.
+  const https = env.gitlab.baseUrl.startsWith("https://");
+  if (env.delivery?.appProject && env.gitops.webhook.enabled && env.gitops.webhook.hostname && https)
     features.push("image-receiver");
   return features;
 }
@@ -202,7 +211,7 @@ export class BootstrapStack extends TerraformStack {
         APP_REPLICAS: env.gitops.appReplicas,
         IMAGE_SEMVER_RANGE: env.gitops.imageSemverRange,
         CLUSTER_AUTOSCALER_CHART: CLUSTER_AUTOSCALER_VERSIONS.chart,
-        GITLAB_URL: env.gitlab.baseUrl,
+        GITLAB_ISSUER_HOST: gitlabIssuerHost(env),
         APP_PROJECT: env.delivery?.appProject,
         OIDC_AUDIENCE: imageReceiverAudience(env),
       },

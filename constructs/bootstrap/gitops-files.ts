@@ -23,8 +23,8 @@ export interface SynthValues {
   readonly IMAGE_SEMVER_RANGE: string;
   /** Chart versions are pinned in config/versions.ts, not in the YAML. */
   readonly CLUSTER_AUTOSCALER_CHART: string;
-  /** The GitLab instance URL: the issuer of the ID tokens the image Receiver accepts (feature image-receiver). */
-  readonly GITLAB_URL?: string;
+  /** The GitLab instance without scheme: `https://` + it is the issuer of the ID tokens the image Receiver accepts (feature image-receiver). */
+  readonly GITLAB_ISSUER_HOST?: string;
   /** `group/project` of the app whose release pipeline may wake Flux (feature image-receiver). */
   readonly APP_PROJECT?: string;
   /** The audience the app's ID token must carry for this cluster (feature image-receiver). */
