@@ -6,7 +6,7 @@ import prettier from "eslint-config-prettier";
 import tseslint from "typescript-eslint";
 
 export default tseslint.config(
-  { ignores: ["node_modules/", "cdktf.out/", ".ci/node/", "coverage/", ".gen/"] },
+  { ignores: ["node_modules/", "cdktf.out/", ".ci/node/", "coverage/", ".gen/", ".gitlab-ci-local/", "plans/"] },
   eslint.configs.recommended,
   tseslint.configs.recommended,
   {
