@@ -47,7 +47,7 @@ export class CiStack extends TerraformStack {
       providerArn,
       issuerHost,
       subject: { project: infraProject, refType: "branch", ref: "any" },
-      dependsOn: owned,
+      dependsOn: owned.length ? owned : undefined,
       description: `GitLab CI of ${infraProject} (any branch) plans ${env.name}`,
       managedPolicyArns: [`arn:${partition}:iam::aws:policy/ReadOnlyAccess`],
       inlinePolicy: bootstrapState
@@ -63,7 +63,7 @@ export class CiStack extends TerraformStack {
       providerArn,
       issuerHost,
       subject: { project: infraProject, refType: "branch", ref: defaultBranch },
-      dependsOn: owned,
+      dependsOn: owned.length ? owned : undefined,
       description: `GitLab CI of ${infraProject} (${defaultBranch}) deploys ${env.name}`,
       managedPolicyArns: [`arn:${partition}:iam::aws:policy/AdministratorAccess`],
     });
