@@ -45,6 +45,7 @@ describe("renderFiles", () => {
     expect(parse(tagFile.content)).toEqual({
       apiVersion: "kustomize.config.k8s.io/v1alpha1",
       kind: "Component",
+      metadata: { name: "nginx-image-tag" },
       images: [{ name: "nginx", newName: "${ECR_REPOSITORY_URL}", newTag: "0.0.1" }],
     });
   });
