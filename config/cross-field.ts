@@ -42,6 +42,7 @@ export function crossFieldRules(draft: EnvironmentDraft, ctx: z.RefinementCtx): 
   }
   gitlab(obj(env.gitlab), issue);
   gitops(obj(env.gitops), region, issue);
+  addons(obj(env.addons), obj(env.cluster), issue);
   const backend = obj(env.backend);
   const bucketRegion = str(backend.region) ?? region;
   const kms = str(backend.kmsKeyId);
@@ -190,5 +191,33 @@ function gitops(flux: Record<string, unknown>, region: string | undefined, issue
   const [rotate, expiry] = [num(status.rotateBeforeDays), num(status.tokenExpiryDays)];
   if (rotate !== undefined && expiry !== undefined && rotate >= expiry) {
     issue(["gitops", "commitStatus", "rotateBeforeDays"], "must be less than tokenExpiryDays");
+  }
+}
+
+/** The add-on combinations that cannot work: two node autoscalers, a zone-less external-dns, gp3 without its driver. */
+function addons(catalog: Record<string, unknown>, eks: Record<string, unknown>, issue: Issue): void {
+  const on = (name: string) => {
+    const enabled = obj(catalog[name]).enabled;
+    return enabled === true || enabled === "removing";
+  };
+  if (on("karpenter") && on("clusterAutoscaler")) {
+    issue(
+      ["addons", "clusterAutoscaler", "enabled"],
+      "must be false while addons.karpenter is enabled: two node autoscalers would fight over the same pending pods (Karpenter replaces it)",
+    );
+  }
+  const dns = obj(catalog.externalDns);
+  if (dns.enabled === true && Array.isArray(dns.zones) && dns.zones.length === 0) {
+    issue(
+      ["addons", "externalDns", "zones"],
+      "must list at least one Route 53 hosted zone (id and domain) when external-dns is enabled: it may write only there",
+    );
+  }
+  const eksAddons = list(eks.addons);
+  if (on("gp3StorageClass") && Array.isArray(eks.addons) && !eksAddons.includes("aws-ebs-csi-driver")) {
+    issue(
+      ["addons", "gp3StorageClass", "enabled"],
+      "needs the aws-ebs-csi-driver EKS add-on in cluster.addons: it provisions the StorageClass's volumes",
+    );
   }
 }

@@ -3,6 +3,7 @@ import * as path from "path";
 import type { z } from "zod";
 import { environmentSchema } from "./schema";
 import { DELIVERY_RULES } from "./schema-delivery";
+import { ADDONS_RULES } from "./schema-addons";
 
 /**
  * The README's configuration table, generated from the schema: the keys and defaults come from
@@ -82,6 +83,7 @@ export const RULES: Record<string, string> = {
   "backend.readersMaySeeSecrets":
     "gitlab: must be `true`, acknowledging that the state project's Maintainers and CI jobs can read the state, Flux's deploy key included",
   ...DELIVERY_RULES,
+  ...ADDONS_RULES,
 };
 
 /** One leaf key of the schema: its dotted path, default (if any) and whether it must be given. */

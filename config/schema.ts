@@ -5,6 +5,7 @@ import * as gitlabRules from "./gitlab-rules";
 import { AZ, cidr, K8S_NAME, narrowCidr, PUBLIC_HOSTNAME, region, semverRange, tags, uniqueList } from "./rules";
 import { DEFAULT_KUBERNETES_VERSION, EKS_KUBERNETES_VERSIONS } from "./versions";
 import { deliverySchema } from "./schema-delivery";
+import { addonsSchema } from "./schema-addons";
 
 /**
  * The schema of one environment file (`config/environments/<name>.yaml`).
@@ -235,6 +236,7 @@ const environmentObject = z.strictObject({
   ecr: ecr.prefault({}),
   gitlab,
   gitops: gitops.prefault({}),
+  addons: addonsSchema.prefault({}),
   delivery: deliverySchema.optional(),
   backend: backend.prefault({ type: "local" }),
 });

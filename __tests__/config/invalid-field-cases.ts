@@ -456,6 +456,45 @@ export const FIELD_CASES: InvalidCase[] = [
     "gitops.commitStatus.tokenExpiryDays",
     /<=365/,
   ),
+  // Add-ons: each block's own rules, then the combinations that cannot work.
+  c(
+    "two node autoscalers at once",
+    { addons: { karpenter: { enabled: true }, clusterAutoscaler: { enabled: true } } },
+    "addons.clusterAutoscaler.enabled",
+    /must be false while addons\.karpenter is enabled: two node autoscalers/,
+  ),
+  c(
+    "a removing karpenter beside the cluster autoscaler",
+    { addons: { karpenter: { enabled: "removing" } } },
+    "addons.clusterAutoscaler.enabled",
+    /two node autoscalers/,
+  ),
+  c(
+    "external-dns without a zone",
+    { addons: { externalDns: { enabled: true } } },
+    "addons.externalDns.zones",
+    /must list at least one Route 53 hosted zone/,
+  ),
+  c(
+    "hosted zone id malformed",
+    { addons: { externalDns: { enabled: true, zones: [{ id: "zone-1", domain: "example.com" }] } } },
+    "addons.externalDns.zones.0.id",
+    /Route 53 hosted zone id/,
+  ),
+  c(
+    "gp3 StorageClass without the EBS CSI driver",
+    { addons: { gp3StorageClass: { enabled: true } }, cluster: { addons: ["vpc-cni", "eks-pod-identity-agent"] } },
+    "addons.gp3StorageClass.enabled",
+    /needs the aws-ebs-csi-driver EKS add-on/,
+  ),
+  c("add-on state misspelt", { addons: { reloader: { enabled: "yes" } } }, "addons.reloader.enabled", /"removing"/),
+  c(
+    "secrets prefix that reads every secret",
+    { addons: { externalSecrets: { enabled: true, secretsPrefix: "*" } } },
+    "addons.externalSecrets.secretsPrefix",
+    /prefix ending in '\/'/,
+  ),
+  c("unknown add-on", { addons: { istio: { enabled: true } } }, "addons", /istio/),
   // Backend: S3 bucket rules, ARNs, GitLab state.
   c("backend type", { backend: { type: "consul" } }, "backend.type", /must be one of local, s3, gitlab/),
   c("S3 without a bucket", { backend: { type: "s3" } }, "backend.bucket", /is required/),

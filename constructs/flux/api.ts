@@ -32,6 +32,21 @@ export const IMAGE_REFLECTOR = { namespace: FLUX_NAMESPACE, serviceAccount: "ima
 /** The cluster autoscaler, installed by Flux from infrastructure/, with its AWS role from core. */
 export const CLUSTER_AUTOSCALER = { namespace: "kube-system", serviceAccount: "cluster-autoscaler" } as const;
 
+/**
+ * Where each add-on's controller runs, by service account: the core stack binds its AWS role
+ * (Pod Identity) to exactly this account, and its HelmRelease creates the account under this name.
+ */
+export const ADDON_ACCOUNTS = {
+  karpenter: { namespace: "kube-system", serviceAccount: "karpenter" },
+  clusterAutoscaler: CLUSTER_AUTOSCALER,
+  awsLoadBalancerController: { namespace: "kube-system", serviceAccount: "aws-load-balancer-controller" },
+  externalDns: { namespace: "external-dns", serviceAccount: "external-dns" },
+  externalSecrets: { namespace: "external-secrets", serviceAccount: "external-secrets" },
+  metricsServer: { namespace: "kube-system", serviceAccount: "metrics-server" },
+  reloader: { namespace: "reloader", serviceAccount: "reloader" },
+  headlamp: { namespace: "headlamp", serviceAccount: "headlamp" },
+} as const;
+
 /** The webhook Receiver: its name and namespace are part of the hook path GitLab calls. */
 export const WEBHOOK_RECEIVER = {
   name: "gitlab-receiver",
