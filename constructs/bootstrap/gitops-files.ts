@@ -148,6 +148,12 @@ export interface GitopsFilesProps {
   readonly values: SynthValues;
   /** Opt-in features whose files to commit. @default [] */
   readonly features?: readonly Feature[];
+  /**
+   * Files built in code from the configuration rather than kept in config_files/ (an add-on
+   * layer's list of enabled add-ons, an app's generated manifests). `source` names the
+   * generator and keeps the construct id stable. @default []
+   */
+  readonly generated?: readonly RenderedFile[];
   /** What must exist first (Flux, the namespaces, the ConfigMaps). @default [] */
   readonly dependsOn?: ITerraformDependable[];
 }
@@ -163,7 +169,13 @@ export class GitopsFiles extends Construct {
   constructor(scope: Construct, id: string, props: GitopsFilesProps) {
     super(scope, id);
     const env = props.values.ENVIRONMENT;
-    this.files = renderFiles(props.values, props.features ?? []).map(
+    const files = [...renderFiles(props.values, props.features ?? []), ...(props.generated ?? [])];
+    const seen = new Set<string>();
+    for (const file of files) {
+      if (seen.has(file.target)) throw new Error(`GitopsFiles: two files would be committed to ${file.target}`);
+      seen.add(file.target);
+    }
+    this.files = files.map(
       (file) =>
         // Ids come from the source path, so a renamed cluster or environment moves files in place.
         new RepositoryFile(this, file.source.replace(/[^A-Za-z0-9]+/g, "-"), {
