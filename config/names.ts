@@ -27,6 +27,12 @@ export const ROLE_PURPOSES = {
   vpcCni: "vpc-cni",
   imageReflector: "flux-image-reflector",
   clusterAutoscaler: "cluster-autoscaler",
+  karpenter: "karpenter",
+  /** The role of the nodes Karpenter launches (not a Pod Identity role: EC2 assumes it). */
+  karpenterNode: "karpenter-node",
+  loadBalancerController: "aws-lb-controller",
+  externalDns: "external-dns",
+  externalSecrets: "external-secrets",
 } as const;
 
 /** An IAM role of the cluster, for one purpose. */
@@ -75,3 +81,16 @@ export const imageReceiverAudience = (env: EnvironmentConfig) => `flux-${env.clu
  */
 export const receiverPath = (receiver: { name: string; namespace: string }, token = "") =>
   `/hook/${createHash("sha256").update(`${token}${receiver.name}${receiver.namespace}`).digest("hex")}`;
+
+/** The tag Karpenter finds this cluster's subnets and security group by; its value is the cluster name. */
+export const KARPENTER_DISCOVERY_TAG = "karpenter.sh/discovery";
+
+/** The SQS queue EventBridge sends spot interruptions and instance events to, for Karpenter. */
+export const karpenterQueueName = (env: EnvironmentConfig) => `${env.cluster.name}-karpenter`;
+
+/** The IAM role of Karpenter's nodes: EC2NodeClass `role`, the node access entry. */
+export const karpenterNodeRoleName = (env: EnvironmentConfig) => clusterRoleName(env, ROLE_PURPOSES.karpenterNode);
+
+/** The Secrets Manager name prefix External Secrets may read: configured, or `<environment>/`. */
+export const externalSecretsPrefix = (env: EnvironmentConfig) =>
+  env.addons.externalSecrets.secretsPrefix ?? `${env.name}/`;

@@ -32,3 +32,15 @@ export const CLUSTER_AUTOSCALER_VERSIONS = {
     string
   >,
 } as const;
+
+/**
+ * The add-on catalog's charts (config/schema-addons.ts), pinned; images follow each chart's
+ * appVersion unless listed per Kubernetes minor. The AWS policies in constructs/core/addons/
+ * are taken from the same releases.
+ */
+export const ADDON_VERSIONS = {
+  /** https://github.com/aws/karpenter-provider-aws/releases (charts karpenter and karpenter-crd, OCI public.ecr.aws/karpenter). */
+  karpenter: { chart: "1.14.1" },
+  /** https://github.com/kubernetes-sigs/aws-load-balancer-controller/releases (chart 3.5.0 = app v3.5.0). */
+  awsLoadBalancerController: { chart: "3.5.0", app: "v3.5.0" },
+} as const;
