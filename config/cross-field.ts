@@ -3,6 +3,7 @@ import { contains, overlaps, parseCidr } from "./cidr";
 import { isGitlabCom } from "./gitlab-rules";
 import { arnParts, AZ, HOST, partitionOf, REGION, STACK_TAG_KEYS } from "./rules";
 import type { EnvironmentDraft } from "./schema";
+import { CHANNEL_TYPES } from "./schema-secrets";
 
 /*
  * Rules that compare fields. They run even when some fields failed their own rules (so all
@@ -43,6 +44,7 @@ export function crossFieldRules(draft: EnvironmentDraft, ctx: z.RefinementCtx): 
   gitlab(obj(env.gitlab), issue);
   gitops(obj(env.gitops), region, issue);
   addons(obj(env.addons), obj(env.cluster), issue);
+  secretsAndAlerts(obj(env.secrets), obj(env.alerts), region, issue);
   const backend = obj(env.backend);
   const bucketRegion = str(backend.region) ?? region;
   const kms = str(backend.kmsKeyId);
@@ -218,6 +220,26 @@ function addons(catalog: Record<string, unknown>, eks: Record<string, unknown>, 
     issue(
       ["addons", "gp3StorageClass", "enabled"],
       "needs the aws-ebs-csi-driver EKS add-on in cluster.addons: it provisions the StorageClass's volumes",
+    );
+  }
+}
+
+function secretsAndAlerts(
+  secrets: Record<string, unknown>,
+  alerts: Record<string, unknown>,
+  region: string | undefined,
+  issue: Issue,
+): void {
+  list(obj(secrets.sops).encryptors).forEach((arn, i) => {
+    const parts = typeof arn === "string" ? arnParts(arn) : undefined;
+    if (region && parts && parts.partition !== partitionOf(region))
+      issue(["secrets", "sops", "encryptors", i], `must be in partition ${partitionOf(region)} (region ${region})`);
+  });
+  const type = str(alerts.type);
+  if (alerts.channel !== undefined && type !== undefined && !(CHANNEL_TYPES as readonly string[]).includes(type)) {
+    issue(
+      ["alerts", "channel"],
+      `must be left out for type ${type}: only ${CHANNEL_TYPES.join(", ")} takes a channel (the others post where their URL says)`,
     );
   }
 }

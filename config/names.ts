@@ -33,6 +33,8 @@ export const ROLE_PURPOSES = {
   loadBalancerController: "aws-lb-controller",
   externalDns: "external-dns",
   externalSecrets: "external-secrets",
+  /** kustomize-controller, decrypting SOPS secrets with the environment's KMS key. */
+  sopsDecrypt: "flux-sops-decrypt",
 } as const;
 
 /** An IAM role of the cluster, for one purpose. */
@@ -94,3 +96,18 @@ export const karpenterNodeRoleName = (env: EnvironmentConfig) => clusterRoleName
 /** The Secrets Manager name prefix External Secrets may read: configured, or `<environment>/`. */
 export const externalSecretsPrefix = (env: EnvironmentConfig) =>
   env.addons.externalSecrets.secretsPrefix ?? `${env.name}/`;
+
+/** Where app teams commit SOPS-encrypted Secrets for the environment (the `secrets` Kustomization's path). */
+export const secretsPath = (env: EnvironmentConfig) => `secrets/${env.name}`;
+
+/** The alias of the environment's SOPS key: what `.sops.yaml` and people name it by. */
+export const sopsKeyAlias = (env: EnvironmentConfig) => `alias/${env.cluster.name}-sops`;
+
+/**
+ * The alias's ARN when the account is known at synth (`delivery.awsAccountId`), else undefined
+ * (the bootstrap stack then names the key by the ARN core outputs). SOPS accepts alias ARNs.
+ */
+export const sopsKeyAliasArn = (env: EnvironmentConfig) =>
+  env.delivery
+    ? `arn:${partitionOf(env)}:kms:${env.region}:${env.delivery.awsAccountId}:${sopsKeyAlias(env)}`
+    : undefined;

@@ -4,6 +4,7 @@ import type { z } from "zod";
 import { environmentSchema } from "./schema";
 import { DELIVERY_RULES } from "./schema-delivery";
 import { ADDONS_RULES } from "./schema-addons";
+import { SECRETS_RULES } from "./schema-secrets";
 
 /**
  * The README's configuration table, generated from the schema: the keys and defaults come from
@@ -84,6 +85,7 @@ export const RULES: Record<string, string> = {
     "gitlab: must be `true`, acknowledging that the state project's Maintainers and CI jobs can read the state, Flux's deploy key included",
   ...DELIVERY_RULES,
   ...ADDONS_RULES,
+  ...SECRETS_RULES,
 };
 
 /** One leaf key of the schema: its dotted path, default (if any) and whether it must be given. */

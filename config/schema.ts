@@ -6,6 +6,7 @@ import { AZ, cidr, K8S_NAME, narrowCidr, PUBLIC_HOSTNAME, region, semverRange, t
 import { DEFAULT_KUBERNETES_VERSION, EKS_KUBERNETES_VERSIONS } from "./versions";
 import { deliverySchema } from "./schema-delivery";
 import { addonsSchema } from "./schema-addons";
+import { alertsSchema, secretsSchema } from "./schema-secrets";
 
 /**
  * The schema of one environment file (`config/environments/<name>.yaml`).
@@ -239,6 +240,8 @@ const environmentObject = z.strictObject({
   addons: addonsSchema.prefault({}),
   delivery: deliverySchema.optional(),
   backend: backend.prefault({ type: "local" }),
+  secrets: secretsSchema.prefault({}),
+  alerts: alertsSchema.prefault({}),
 });
 
 /** The shape the cross-field rules see: possibly partly invalid, when a field failed its own rules. */

@@ -15,9 +15,12 @@ import {
   gitlabIssuerHost,
   imageReceiverAudience,
   receiverPath,
+  secretsPath,
+  sopsKeyAliasArn,
   syncPath,
 } from "../config/names";
 import { CLUSTER_AUTOSCALER_VERSIONS, KubernetesVersion } from "../config/versions";
+import { Alerts } from "../constructs/bootstrap/alerts";
 import { BranchProtection } from "../constructs/bootstrap/branch-protection";
 import { CLUSTER_VARS_NAME, ClusterVars } from "../constructs/bootstrap/cluster-vars";
 import { CommitStatus } from "../constructs/bootstrap/commit-status";
@@ -32,12 +35,13 @@ import {
 } from "../constructs/flux/api";
 import { FluxBootstrapGit } from "../constructs/flux/bootstrap-git";
 import { FluxProvider } from "../constructs/flux/provider";
-import { Feature, GitopsFiles } from "../constructs/bootstrap/gitops-files";
+import { Feature, GitopsFiles, RenderedFile } from "../constructs/bootstrap/gitops-files";
 import { HelmValues } from "../constructs/bootstrap/helm-values";
 import { ManagedNamespaces } from "../constructs/bootstrap/managed-namespaces";
+import { sopsConfigFile } from "../constructs/bootstrap/sops-config";
 import { TenantReconciler } from "../constructs/bootstrap/tenant-reconciler";
 import { WebhookReceiver } from "../constructs/bootstrap/webhook-receiver";
-import { CORE_OUTPUTS } from "./core-stack";
+import { CORE_OUTPUTS, SOPS_KEY_OUTPUT } from "./core-stack";
 import { pinTerraform } from "./terraform-settings";
 import { configureBackend, remoteState } from "./state";
 
@@ -46,6 +50,7 @@ export function gitopsFeatures(env: EnvironmentConfig): Feature[] {
   const features: Feature[] = [];
   if (env.gitops.webhook.enabled) features.push("webhook");
   if (env.gitops.commitStatus.enabled) features.push("commit-status");
+  if (env.secrets.sops.enabled) features.push("secrets");
   // The app's release pipeline reaches the Receiver through the webhook's TLS load balancer;
   // GitLab's ID tokens name an https issuer.
   const https = env.gitlab.baseUrl.startsWith("https://");
@@ -134,6 +139,8 @@ export class BootstrapStack extends TerraformStack {
       fluxNamespace: FLUX_NAMESPACE,
       namespaces: env.gitops.namespaces,
       fluxResources: APPS_RECONCILER.fluxResources.map((r) => ({ apiGroup: r.apiGroup, resources: [...r.resources] })),
+      // The secrets Kustomization applies the decrypted Secrets as this account.
+      manageSecrets: env.secrets.sops.enabled,
       dependsOn: namespaces.namespaces,
     });
     const vars = new ClusterVars(this, "cluster-vars", {
@@ -200,6 +207,23 @@ export class BootstrapStack extends TerraformStack {
       });
     }
 
+    const generated: RenderedFile[] = [];
+    if (env.secrets.sops.enabled) {
+      // The alias ARN when the account is known at synth; else the key ARN, from core's state.
+      const keyArn = sopsKeyAliasArn(env) ?? core.getString(SOPS_KEY_OUTPUT);
+      generated.push(sopsConfigFile(secretsPath(env), keyArn));
+    }
+    if (env.alerts.enabled) {
+      const alerts = new Alerts(this, "alerts", {
+        settings: env.alerts,
+        clusterPath: syncPath(env),
+        clusterName: env.cluster.name,
+        dependsOn: [flux],
+      });
+      handoff.push(alerts.secret);
+      generated.push(...alerts.files);
+    }
+
     new GitopsFiles(this, "gitops-files", {
       project: projectId,
       branch: env.gitlab.branch,
@@ -216,6 +240,7 @@ export class BootstrapStack extends TerraformStack {
         OIDC_AUDIENCE: imageReceiverAudience(env),
       },
       features: gitopsFeatures(env),
+      generated,
       dependsOn: handoff,
     });
 

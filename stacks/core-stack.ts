@@ -12,6 +12,7 @@ import {
   gitlabIssuerHost,
   gitlabOidcProviderArn,
   ROLE_PURPOSES,
+  sopsKeyAlias,
 } from "../config/names";
 import { ADDONS_BEFORE_NODES } from "../config/schema";
 import { terraformLiteralMap } from "../config/terraform-literal";
@@ -26,6 +27,7 @@ import { IMAGE_REFLECTOR } from "../constructs/flux/api";
 import { Network } from "../constructs/core/network";
 import { NodeGroup } from "../constructs/core/node-group";
 import { PodIdentityRole } from "../constructs/core/pod-identity-role";
+import { SopsKey } from "../constructs/core/sops-key";
 import { pinTerraform } from "./terraform-settings";
 import { configureBackend } from "./state";
 
@@ -42,6 +44,9 @@ export const CORE_OUTPUTS = {
   imageReflectorRoleArn: "image_reflector_role_arn",
   clusterAutoscalerRoleArn: "cluster_autoscaler_role_arn",
 } as const;
+
+/** Core's output of the SOPS key's ARN, when `secrets.sops.enabled`. */
+export const SOPS_KEY_OUTPUT = "sops_key_arn";
 
 /**
  * The AWS half: network, EKS, ECR and the AWS identities Flux and the autoscaler use.
@@ -169,6 +174,18 @@ export class CoreStack extends TerraformStack {
       roleName: clusterRoleName(env, ROLE_PURPOSES.clusterAutoscaler),
     });
 
+    // SOPS: people and the pipeline encrypt app secrets with this key; kustomize-controller alone decrypts.
+    const sops = env.secrets.sops.enabled
+      ? new SopsKey(this, "sops-key", {
+          name,
+          alias: sopsKeyAlias(env),
+          partition,
+          encryptorArns: [...env.secrets.sops.encryptors, ...(env.delivery ? [ciRoleArn(env, "deploy")] : [])],
+          ...cluster,
+          decryptorRoleName: clusterRoleName(env, ROLE_PURPOSES.sopsDecrypt),
+        })
+      : undefined;
+
     if (env.cluster.updateKubeconfig) {
       new KubeconfigUpdate(this, "update-kubeconfig", {
         clusterName: name,
@@ -204,6 +221,10 @@ export class CoreStack extends TerraformStack {
         value: push.ciRole.role.arn,
         description: "AWS_ROLE_ARN of the app's image push job",
       });
+    }
+    if (sops) {
+      // Read by bootstrap for .sops.yaml when the account is not known at synth (no `delivery`).
+      new TerraformOutput(this, SOPS_KEY_OUTPUT, { value: sops.key.arn, description: "KMS key SOPS encrypts with" });
     }
     for (const [key, output] of Object.entries(outputs)) {
       new TerraformOutput(this, CORE_OUTPUTS[key as keyof typeof CORE_OUTPUTS], output);

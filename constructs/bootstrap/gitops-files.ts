@@ -1,5 +1,5 @@
 import { RepositoryFile } from "@cdktf/provider-gitlab/lib/repository-file";
-import { ITerraformDependable } from "cdktf";
+import { ITerraformDependable, Token } from "cdktf";
 import { Construct } from "constructs";
 import { readdirSync, readFileSync } from "fs";
 import * as path from "path";
@@ -35,7 +35,7 @@ const HAS_PLACEHOLDER = /__[A-Z][A-Z_]*[A-Z]__/;
 const WHOLE_PLACEHOLDER = /^__([A-Z][A-Z_]*[A-Z])__$/;
 
 /** Opt-in parts of the GitOps content, each turned on per environment. */
-export type Feature = "webhook" | "commit-status" | "image-receiver";
+export type Feature = "webhook" | "commit-status" | "image-receiver" | "secrets";
 
 /**
  * How config_files/ maps onto the environment's GitOps repository (the Flux reference layout).
@@ -61,6 +61,9 @@ export const LAYOUT: {
     target: (v) => `clusters/${v.CLUSTER_NAME}/image-receiver`,
     feature: "image-receiver",
   },
+  // SOPS: the secrets Kustomization in the cluster's folder, and the folder app teams commit to.
+  { source: "features/secrets", target: (v) => `clusters/${v.CLUSTER_NAME}`, feature: "secrets" },
+  { source: "secrets", target: (v) => `secrets/${v.ENVIRONMENT}`, feature: "secrets" },
 ];
 
 /** Files holding this marker are rewritten by Flux's image automation. */
@@ -175,6 +178,9 @@ export class GitopsFiles extends Construct {
       if (seen.has(file.target)) throw new Error(`GitopsFiles: two files would be committed to ${file.target}`);
       seen.add(file.target);
     }
+    // A generated file may hold a value only Terraform knows (a core output): it is committed as
+    // text, so Terraform fills the value in (such a file must hold no other `${`).
+    const computed = (file: RenderedFile) => Token.isUnresolved(file.content);
     this.files = files.map(
       (file) =>
         // Ids come from the source path, so a renamed cluster or environment moves files in place.
@@ -182,8 +188,8 @@ export class GitopsFiles extends Construct {
           project: props.project,
           branch: props.branch,
           filePath: file.target,
-          encoding: "base64",
-          content: Buffer.from(file.content, "utf8").toString("base64"),
+          encoding: computed(file) ? "text" : "base64",
+          content: computed(file) ? file.content : Buffer.from(file.content, "utf8").toString("base64"),
           createCommitMessage: `chore(${env}): add ${file.target} [terraform]`,
           updateCommitMessage: `chore(${env}): update ${file.target} [terraform]`,
           deleteCommitMessage: `chore(${env}): remove ${file.target} [terraform]`,

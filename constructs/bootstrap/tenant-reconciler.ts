@@ -18,6 +18,8 @@ export const APP_RESOURCES: { readonly apiGroup: string; readonly resources: str
   { apiGroup: "policy", resources: ["poddisruptionbudgets"] },
   { apiGroup: "autoscaling", resources: ["horizontalpodautoscalers"] },
 ];
+/** Secrets, granted only where SOPS delivers them (the secrets Kustomization applies as this account). */
+export const SECRETS: { readonly apiGroup: string; readonly resources: string[] } = { apiGroup: "", resources: ["secrets"] };
 /** Apply (server-side), prune and wait: what kustomize-controller does as the account. */
 const VERBS = ["get", "list", "watch", "create", "update", "patch", "delete"];
 
@@ -30,6 +32,8 @@ export interface TenantReconcilerProps {
   readonly namespaces: string[];
   /** Flux kinds it may manage in the Flux namespace (the app's image automation objects). */
   readonly fluxResources: { readonly apiGroup: string; readonly resources: string[] }[];
+  /** May also manage Secrets in `namespaces` (the SOPS-decrypted app secrets). @default false */
+  readonly manageSecrets?: boolean;
   /** What must exist first (the namespaces). @default [] */
   readonly dependsOn?: ITerraformDependable[];
 }
@@ -74,7 +78,8 @@ export class TenantReconciler extends Construct {
       this.all.push(role, binding);
     };
     this.all.push(this.serviceAccount);
-    for (const namespace of props.namespaces) grant(namespace, namespace, APP_RESOURCES, VERBS);
+    const appResources = props.manageSecrets ? [...APP_RESOURCES, SECRETS] : APP_RESOURCES;
+    for (const namespace of props.namespaces) grant(namespace, namespace, appResources, VERBS);
     grant("flux", props.fluxNamespace, props.fluxResources, VERBS);
   }
 }

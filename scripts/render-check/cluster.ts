@@ -5,6 +5,7 @@ import { parseAllDocuments, stringify } from "yaml";
 import { API_VERSIONS, FLUX_SOURCE_NAME } from "../../constructs/flux/api";
 import type { CommittedTree, K8sObject } from "./committed";
 import { generateKustomization, hasKustomization, kustomizeBuild } from "./kustomize";
+import { decrypt, isSopsEncrypted, secretInGitProblems } from "./sops";
 import { substitute, Variables } from "./substitute";
 import { validateObject } from "./validate";
 
@@ -79,6 +80,17 @@ export function renderCluster(tree: CommittedTree, repoDir: string): { objects: 
     problems.push(...built.problems);
     for (let object of built.objects) {
       const label = `${where}: ${object.kind}/${object.metadata?.name}`;
+      // Secrets reach Git only SOPS-encrypted, and Flux applies them only when it decrypts.
+      problems.push(...secretInGitProblems(object).map((p) => `${label}: ${p}`));
+      if (isSopsEncrypted(object)) {
+        if (spec.decryption?.provider !== "sops") {
+          problems.push(
+            `${label}: is SOPS-encrypted but ${where} has no decryption.provider sops: Flux refuses to apply it`,
+          );
+          continue;
+        }
+        object = decrypt(object);
+      }
       if (spec.postBuild) {
         const always = spec.postBuild.substituteStrategy === "Always";
         const result = substitute(object, vars.values, spec.postBuild.substitute ?? {}, always);

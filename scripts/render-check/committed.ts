@@ -2,7 +2,7 @@ import { Testing } from "cdktf";
 import type { EnvironmentConfig } from "../../config/load";
 import { clusterRoleName, ecrRepositoryName, ROLE_PURPOSES } from "../../config/names";
 import { BootstrapStack } from "../../stacks/bootstrap-stack";
-import { CORE_OUTPUTS } from "../../stacks/core-stack";
+import { CORE_OUTPUTS, SOPS_KEY_OUTPUT } from "../../stacks/core-stack";
 
 /** A Kubernetes object as plain data. */
 export type K8sObject = {
@@ -47,6 +47,7 @@ export function coreStandIns(env: EnvironmentConfig): Record<string, string> {
     [CORE_OUTPUTS.ecrRepositoryArn]: `arn:aws:ecr:${env.region}:${account}:repository/${ecrRepositoryName(env)}`,
     [CORE_OUTPUTS.imageReflectorRoleArn]: `arn:aws:iam::${account}:role/${clusterRoleName(env, ROLE_PURPOSES.imageReflector)}`,
     [CORE_OUTPUTS.clusterAutoscalerRoleArn]: `arn:aws:iam::${account}:role/${clusterRoleName(env, ROLE_PURPOSES.clusterAutoscaler)}`,
+    [SOPS_KEY_OUTPUT]: `arn:aws:kms:${env.region}:${account}:key/0f1e2d3c-4b5a-4978-8a9b-0c1d2e3f4a5b`,
   };
 }
 
