@@ -5,6 +5,7 @@ import { parseAllDocuments, stringify } from "yaml";
 import { API_VERSIONS, FLUX_SOURCE_NAME } from "../../constructs/flux/api";
 import type { CommittedTree, K8sObject } from "./committed";
 import { generateKustomization, hasKustomization, kustomizeBuild } from "./kustomize";
+import { sourceIgnored } from "./source-ignore";
 import { decrypt, isSopsEncrypted, secretInGitProblems } from "./sops";
 import { substitute, Variables } from "./substitute";
 import { validateObject } from "./validate";
@@ -215,7 +216,11 @@ function build(repoDir: string, spec: string, where: string): { objects: K8sObje
   }
   const work = mkdtempSync(path.join(tmpdir(), "render-"));
   try {
-    cpSync(repoDir, work, { recursive: true });
+    // The artifact source-controller builds from Git: without the files it leaves out (.sops.yaml).
+    cpSync(repoDir, work, {
+      recursive: true,
+      filter: (file) => !sourceIgnored(path.relative(repoDir, file).split(path.sep).join("/")),
+    });
     const dir = path.join(work, relative);
     if (!hasKustomization(dir)) {
       const problems = generateKustomization(dir);

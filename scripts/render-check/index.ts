@@ -5,7 +5,6 @@ import { AppliedObject, renderCluster } from "./cluster";
 import type { CommittedTree } from "./committed";
 import { kustomizeTool } from "./kustomize";
 import { checkReferences } from "./references";
-import { sourceIgnored } from "./source-ignore";
 
 export { committedTree, readCommittedTree } from "./committed";
 export type { CommittedTree, K8sObject } from "./committed";
@@ -81,8 +80,6 @@ function layOut(repoDir: string, trees: readonly CommittedTree[]): string[] {
         problems.push(`${file} is inside the folder flux_bootstrap_git owns`);
       }
       owner.set(file, tree.environment);
-      // In Git, but not in the artifact Flux builds from (a .sops.yaml, CI files).
-      if (sourceIgnored(file)) continue;
       mkdirSync(path.dirname(path.join(repoDir, file)), { recursive: true });
       writeFileSync(path.join(repoDir, file), content);
     }
