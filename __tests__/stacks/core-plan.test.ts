@@ -75,9 +75,9 @@ describe("core stack, planned by the real Terraform", () => {
         aws_route_table: 1 + zones,
         aws_route_table_association: 2 * zones,
         aws_default_security_group: 1,
-        // One key for Secrets, one for the log groups (control plane and VPC flow logs).
-        aws_kms_key: 2,
-        aws_kms_key_policy: 2,
+        // One key for Secrets, one for the log groups (control plane and VPC flow logs), one for SOPS.
+        aws_kms_key: 3,
+        aws_kms_key_policy: 3,
         aws_cloudwatch_log_group: 2,
         aws_flow_log: 1,
         aws_eks_cluster: 1,
@@ -87,14 +87,15 @@ describe("core stack, planned by the real Terraform", () => {
         aws_eks_node_group: 1,
         aws_launch_template: 1,
         aws_eks_addon: env.cluster.addons.length,
-        aws_eks_pod_identity_association: 2,
+        // image reflector, cluster autoscaler, kustomize-controller (SOPS)
+        aws_eks_pod_identity_association: 3,
         aws_ecr_repository: 1,
         aws_ecr_lifecycle_policy: 1,
         terraform_data: 1,
       });
-      // cluster, node, EBS CSI, VPC CNI, image reflector, cluster autoscaler and flow log roles,
-      // and the app's ECR push role.
-      expect(plan.countsByType.aws_iam_role).toBe(8);
+      // cluster, node, EBS CSI, VPC CNI, image reflector, cluster autoscaler, SOPS decrypt and flow
+      // log roles, and the app's ECR push role.
+      expect(plan.countsByType.aws_iam_role).toBe(9);
 
       // The HCL plans to exactly the same, resource by resource.
       expect(Object.keys(fromHcl.plannedValues).sort()).toEqual(Object.keys(plan.plannedValues).sort());

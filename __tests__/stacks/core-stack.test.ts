@@ -7,7 +7,7 @@ import { EksPodIdentityAssociation } from "@cdktf/provider-aws/lib/eks-pod-ident
 import { KmsKey } from "@cdktf/provider-aws/lib/kms-key";
 import { LaunchTemplate } from "@cdktf/provider-aws/lib/launch-template";
 import { Vpc } from "@cdktf/provider-aws/lib/vpc";
-import { CORE_OUTPUTS, CoreStack } from "../../stacks/core-stack";
+import { CORE_OUTPUTS, CoreStack, SOPS_KEY_OUTPUT } from "../../stacks/core-stack";
 import { environment, ENVIRONMENTS, Json, resources, SNAPSHOT_ENVIRONMENTS, synth } from "../helpers";
 
 const coreJson = (patch: Json = {}, name = "dev") =>
@@ -198,8 +198,11 @@ describe("core stack invariants", () => {
   });
 
   test("named snake_case outputs for bootstrap and humans", () => {
-    // ecr_push_role_arn is for the app repository's pipeline, not for bootstrap.
-    expect(Object.keys(json.output).sort()).toEqual([...Object.values(CORE_OUTPUTS), "ecr_push_role_arn"].sort());
+    // ecr_push_role_arn is for the app repository's pipeline, not for bootstrap; sops_key_arn is
+    // read by bootstrap only when the account is unknown at synth.
+    expect(Object.keys(json.output).sort()).toEqual(
+      [...Object.values(CORE_OUTPUTS), "ecr_push_role_arn", SOPS_KEY_OUTPUT].sort(),
+    );
     for (const key of Object.keys(json.output)) expect(key).toMatch(/^[a-z]+(_[a-z]+)*$/);
     expect(json.output.cluster_certificate_authority_data.value).toMatch(/certificate_authority\[0\]\.data/);
   });
@@ -245,5 +248,36 @@ describe("environments side by side in one AWS account and region", () => {
         "aws_iam_role: flux-dev-eks-node",
       ]),
     );
+  });
+});
+
+describe("core stack: the SOPS key (secrets.sops)", () => {
+  const sopsPolicy = (json: Json) =>
+    resources(json, "aws_kms_key_policy").find((p) => String(p.policy).includes("KustomizeControllerDecrypts"));
+
+  test("on by default: alias <cluster>-sops; the configured encryptors and the pipeline's deploy role may encrypt", () => {
+    const json: Json = JSON.parse(
+      coreJson({ secrets: { sops: { encryptors: ["arn:aws:iam::123456789012:role/app-team"] } } }),
+    );
+    expect(resources(json, "aws_kms_alias").map((a) => a.name)).toContain("alias/flux-dev-sops");
+    const policy = String(sopsPolicy(json)!.policy);
+    const encrypt = policy.split(/(?="Sid" = )/).find((s) => s.startsWith('"Sid" = "EncryptorsEncrypt"'))!;
+    expect(encrypt).toContain('"arn:aws:iam::123456789012:role/app-team"');
+    expect(encrypt).toContain('"arn:aws:iam::123456789012:role/flux-dev-gitlab-deploy"');
+    const association = resources(json, "aws_eks_pod_identity_association").find(
+      (a) => a.service_account === "kustomize-controller",
+    );
+    expect(association).toMatchObject({ namespace: "flux-system" });
+    expect(json.output[SOPS_KEY_OUTPUT].value).toMatch(/^\$\{aws_kms_key\.sops-key_\w+\.arn\}$/);
+  });
+
+  test("off: no key, role, association or output", () => {
+    const json: Json = JSON.parse(coreJson({ secrets: { sops: { enabled: false } } }));
+    expect(sopsPolicy(json)).toBeUndefined();
+    expect(resources(json, "aws_kms_alias").map((a) => a.name)).not.toContain("alias/flux-dev-sops");
+    expect(resources(json, "aws_eks_pod_identity_association").map((a) => a.service_account)).not.toContain(
+      "kustomize-controller",
+    );
+    expect(json.output[SOPS_KEY_OUTPUT]).toBeUndefined();
   });
 });
