@@ -31,6 +31,9 @@ export interface CommittedTree {
 
 type Json = Record<string, any>;
 
+/** A reference to one of core's outputs, read through remote state. */
+const REMOTE_OUTPUT = /\$\{data\.terraform_remote_state\.core\.outputs\.([a-z_]+)\}/g;
+
 /**
  * Realistic values for core's outputs, which bootstrap reads through remote state and which
  * exist only after `cdktf deploy core`. Every output bootstrap hands to Flux needs one.
@@ -64,7 +67,7 @@ export function readCommittedTree(env: EnvironmentConfig, json: Json): Committed
   const resolve = (value: unknown): string | undefined => {
     if (typeof value !== "string") return undefined;
     let unresolved = false;
-    const text = value.replace(/\$\{data\.terraform_remote_state\.core\.outputs\.([a-z_]+)\}/g, (_m, name: string) => {
+    const text = value.replace(REMOTE_OUTPUT, (_m, name: string) => {
       if (!(name in standIns)) unresolved = true;
       return standIns[name] ?? "";
     });
@@ -79,7 +82,11 @@ export function readCommittedTree(env: EnvironmentConfig, json: Json): Committed
     throw new Error(`${env.name}: files go to more than one repository: ${[...repositories].join(", ")}`);
   const files = new Map<string, string>();
   for (const f of repositoryFiles) {
-    const content = f.encoding === "base64" ? Buffer.from(f.content, "base64").toString("utf8") : String(f.content);
+    // A text file may hold core's outputs (a generated file's computed value): filled in as Terraform would.
+    const content =
+      f.encoding === "base64"
+        ? Buffer.from(f.content, "base64").toString("utf8")
+        : String(f.content).replace(REMOTE_OUTPUT, (m, name: string) => standIns[name] ?? m);
     files.set(f.file_path, content);
   }
   const fluxOwned = repositoryFiles

@@ -79,7 +79,7 @@ describe("Alerts", () => {
           path.join(dir, "main.tf.json"),
           JSON.stringify({ variable: json.variable, output: { ok: { value: "ok" } } }),
         );
-        const env = { ...process.env, TF_IN_AUTOMATION: "1", CHECKPOINT_DISABLE: "1" };
+        const env: NodeJS.ProcessEnv = { ...process.env, TF_IN_AUTOMATION: "1", CHECKPOINT_DISABLE: "1" };
         delete env[`TF_VAR_${ALERT_ADDRESS_VARIABLE}`];
         if (value !== undefined) env[`TF_VAR_${ALERT_ADDRESS_VARIABLE}`] = value;
         spawnSync("terraform", ["init", "-input=false", "-no-color"], { cwd: dir, env, encoding: "utf8" });
