@@ -2,13 +2,14 @@ import { TerraformStack, Testing } from "cdktf";
 import { TenantReconciler } from "../../../constructs/bootstrap/tenant-reconciler";
 import { Json, resources } from "../../helpers";
 
-const synth = (namespaces: string[]): Json => {
+const synth = (namespaces: string[], manageSecrets?: boolean): Json => {
   const stack = new TerraformStack(Testing.app(), "test");
   new TenantReconciler(stack, "tenant", {
     name: "apps-reconciler",
     fluxNamespace: "flux-system",
     namespaces,
     fluxResources: [{ apiGroup: "image.toolkit.fluxcd.io", resources: ["imagepolicies"] }],
+    manageSecrets,
   });
   return JSON.parse(Testing.synth(stack));
 };
@@ -44,5 +45,23 @@ describe("TenantReconciler", () => {
     ).toEqual([]);
     expect(resources(json, "kubernetes_role_binding_v1").every((b) => b.role_ref.kind === "Role")).toBe(true);
     expect(json.resource.kubernetes_cluster_role_binding_v1).toBeUndefined();
+  });
+
+  const secretsIn = (json: Json, namespace: string) =>
+    resources(json, "kubernetes_role_v1")
+      .find((r) => r.metadata.namespace === namespace)!
+      .rule.some((r: Json) => r.resources.includes("secrets"));
+
+  test("defaults: no Secrets anywhere (an app commit cannot write one)", () => {
+    const json = synth(["a"]);
+    expect(secretsIn(json, "a")).toBe(false);
+    expect(secretsIn(json, "flux-system")).toBe(false);
+  });
+
+  test("manageSecrets: Secrets in the app namespaces (SOPS delivers them), still none in Flux's", () => {
+    const json = synth(["a", "b"], true);
+    expect(secretsIn(json, "a")).toBe(true);
+    expect(secretsIn(json, "b")).toBe(true);
+    expect(secretsIn(json, "flux-system")).toBe(false);
   });
 });
