@@ -537,4 +537,51 @@ export const FIELD_CASES: InvalidCase[] = [
     "backend.readersMaySeeSecrets",
     /must be true to keep state in GitLab: every Maintainer .* Flux deploy key; otherwise use the s3 backend/,
   ),
+  // secrets and alerts (README "Add a secret", "Alerts").
+  c(
+    "SOPS encryptor not an IAM ARN",
+    { secrets: { sops: { encryptors: ["app-team"] } } },
+    "secrets.sops.encryptors.0",
+    /must be an IAM role or user ARN/,
+  ),
+  c(
+    "SOPS encryptor listed twice",
+    { secrets: { sops: { encryptors: ["arn:aws:iam::123456789012:role/a", "arn:aws:iam::123456789012:role/a"] } } },
+    "secrets.sops.encryptors.1",
+    /repeats item 0/,
+  ),
+  c(
+    "SOPS encryptor in another partition",
+    { secrets: { sops: { encryptors: ["arn:aws-cn:iam::123456789012:role/a"] } } },
+    "secrets.sops.encryptors.0",
+    /must be in partition aws \(region us-west-2\)/,
+  ),
+  c(
+    "SOPS typo",
+    { secrets: { sops: { enable: true } } },
+    "secrets.sops.enable",
+    /unknown key \(allowed here: enabled, encryptors\)/,
+  ),
+  c(
+    "alert type Flux has but this project does not offer",
+    { alerts: { type: "discord" } },
+    "alerts.type",
+    /slack|msteams|generic/,
+  ),
+  c(
+    "alert webhook URL in the configuration",
+    { alerts: { enabled: true, address: "https://hooks.slack.com/services/x" } },
+    "alerts.address",
+    /unknown key \(allowed here: enabled, type, channel, eventSeverity, sources\)/,
+  ),
+  c(
+    "alert channel for Teams",
+    { alerts: { type: "msteams", channel: "ops" } },
+    "alerts.channel",
+    /must be left out for type msteams: only slack takes a channel/,
+  ),
+  c("alert channel with spaces", { alerts: { channel: "flux alerts" } }, "alerts.channel", /must be a channel name/),
+  c("alert severity unknown", { alerts: { eventSeverity: "warning" } }, "alerts.eventSeverity", /error|info/),
+  c("alert without sources", { alerts: { sources: [] } }, "alerts.sources", /must list at least one kind/),
+  c("alert source not a Flux kind", { alerts: { sources: ["Deployment"] } }, "alerts.sources.0", /Kustomization/),
 ];
