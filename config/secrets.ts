@@ -42,6 +42,14 @@ export const SECRET_KINDS: readonly SecretKind[] = [
     pattern: /[a-z][a-z0-9+.-]*:\/\/[^\s/@:]+:[^\s/@]*@/i,
     belongs: "write the URL without user:password@; GitLab reads GITLAB_TOKEN, GitLab-managed state TF_HTTP_PASSWORD",
   },
+  // Incoming-webhook URLs carry their credential in the path: whoever has one may post.
+  {
+    name: "a chat webhook URL",
+    pattern:
+      /https:\/\/(hooks\.slack\.com\/(services|workflows|triggers)\/|[a-z0-9-]+\.webhook\.office\.com\/|[a-z0-9.-]+\.logic\.azure\.com(:\d+)?\/workflows\/)/i,
+    belongs:
+      "alert webhook URLs belong in TF_VAR_flux_alert_address (a masked, protected CI/CD variable), never in configuration",
+  },
   {
     name: "a GitHub token",
     pattern: /\b(ghp|gho|ghu|ghs|ghr)_[A-Za-z0-9]{30,}/,

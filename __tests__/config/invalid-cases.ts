@@ -34,6 +34,8 @@ const RUNNER_TOKEN = fake("GR1348941", "aB3dE5fG7hJ9kL1mN");
 const GITHUB_TOKEN = fake("ghp", "_A1b2C3d4E5f6G7h8I9j0K1l2M3n4O5p6Q7r8");
 const AWS_KEY_ID = fake("AKIA", "IOSFODNN7EXAMPLE");
 const AWS_SECRET = fake("wJalrXUtnFEMI/K7MDENG/", "bPxRfiCYEXAMPLEKEY");
+const SLACK_HOOK_SECRET = fake("Xq7", "Lm2pR9vT4kW8sN1c");
+const SLACK_HOOK = fake("https://hooks.", "slack.com/services/T0A1B2C3D/B4E5F6G7H/", SLACK_HOOK_SECRET);
 const PRIVATE_KEY = fake(
   "-----BEGIN OPENSSH ",
   "PRIVATE KEY-----\nb3BlbnNzaC1rZXktdjEAAAAABG5vbmU\n-----END OPENSSH ",
@@ -185,6 +187,13 @@ export const SECRET_CASES: InvalidCase[] = [
     "gitops.namespaces.1",
     /GitLab token/,
     GITLAB_PAT,
+  ),
+  c(
+    "Slack webhook URL pasted into the alert channel",
+    { alerts: { enabled: true, channel: SLACK_HOOK } },
+    "alerts.channel",
+    /looks like a chat webhook URL, not shown; .*TF_VAR_flux_alert_address/,
+    SLACK_HOOK_SECRET,
   ),
   d("token in defaults.yaml", withBase({ tags: { ci: GITLAB_PAT } }), "tags.ci", /GitLab token, not shown/, GITLAB_PAT),
 ];

@@ -570,7 +570,7 @@ export const FIELD_CASES: InvalidCase[] = [
   ),
   c(
     "alert webhook URL in the configuration",
-    { alerts: { enabled: true, address: "https://hooks.slack.com/services/x" } },
+    { alerts: { enabled: true, address: "https://alerts.example.com/flux" } },
     "alerts.address",
     /unknown key \(allowed here: enabled, type, channel, eventSeverity, sources\)/,
   ),
