@@ -71,7 +71,7 @@ export const SECRETS_RULES: Record<string, string> = {
     "a KMS key for SOPS, kustomize-controller decrypting through Pod Identity, and the `secrets` Kustomization of `secrets/<environment>/`",
   "secrets.sops.encryptors":
     "distinct IAM role/user ARNs (existing, in the region's partition) that may encrypt, not decrypt; the deploy role is added when `delivery` is set",
-  "alerts.enabled": "send Flux events to `type`; needs TF_VAR_flux_alert_address at plan (README \"Alerts\")",
+  "alerts.enabled": 'send Flux events to `type`; needs TF_VAR_flux_alert_address at plan (README "Alerts")',
   "alerts.type": "`slack`, `msteams` or `generic` (a JSON POST)",
   "alerts.channel": "Slack only: `#name` or `name`",
   "alerts.eventSeverity": "`error` (failures only) or `info` (every event)",

@@ -19,7 +19,10 @@ export const APP_RESOURCES: { readonly apiGroup: string; readonly resources: str
   { apiGroup: "autoscaling", resources: ["horizontalpodautoscalers"] },
 ];
 /** Secrets, granted only where SOPS delivers them (the secrets Kustomization applies as this account). */
-export const SECRETS: { readonly apiGroup: string; readonly resources: string[] } = { apiGroup: "", resources: ["secrets"] };
+export const SECRETS: { readonly apiGroup: string; readonly resources: string[] } = {
+  apiGroup: "",
+  resources: ["secrets"],
+};
 /** Apply (server-side), prune and wait: what kustomize-controller does as the account. */
 const VERBS = ["get", "list", "watch", "create", "update", "patch", "delete"];
 

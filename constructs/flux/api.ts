@@ -84,4 +84,8 @@ export const KUSTOMIZE_CONTROLLER = { namespace: FLUX_NAMESPACE, serviceAccount:
 export const SECRETS_KUSTOMIZATION = "secrets";
 
 /** The alerting Provider and Alert, and the Terraform-owned Secret holding the webhook URL (`address`). */
-export const ALERTS = { providerName: "alerts", alertName: "reconciliation-failures", secretName: "flux-alerts" } as const;
+export const ALERTS = {
+  providerName: "alerts",
+  alertName: "reconciliation-failures",
+  secretName: "flux-alerts",
+} as const;
