@@ -68,14 +68,18 @@ describe.each(ENVIRONMENTS)("environment %s", (name) => {
     );
   });
 
-  test("KMS: keys separate administration from use, one purpose each (Secrets, logs), rotation on", () => {
-    expect(keyPolicies).toHaveLength(2);
+  test("KMS: keys separate administration from use, one purpose each (Secrets, logs, SOPS), rotation on", () => {
+    expect(keyPolicies).toHaveLength(env.secrets.sops.enabled ? 3 : 2);
     for (const policy of keyPolicies) {
       expect(policy).not.toMatch(/"kms:\*"/);
       expect(policy).toContain("AccountAdministersNotUses");
     }
     expect(keyPolicies.filter((p) => p.includes("ClusterRoleEncryptsSecrets"))).toHaveLength(1);
     expect(keyPolicies.filter((p) => p.includes("logs."))).toHaveLength(1);
+    // SOPS: only kustomize-controller's role decrypts; encryptors only encrypt.
+    const sops = keyPolicies.filter((p) => p.includes("KustomizeControllerDecrypts"));
+    expect(sops).toHaveLength(env.secrets.sops.enabled ? 1 : 0);
+    for (const policy of sops) expect(policy.match(/kms:Decrypt/g)).toHaveLength(1);
     for (const key of resources(json, "aws_kms_key")) expect(key.enable_key_rotation).toBe(true);
   });
 
