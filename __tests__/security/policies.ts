@@ -21,8 +21,10 @@ function hclToJson(src: string): string {
     let depth = 0;
     for (; depth > 0 || src[j] !== '"'; j++) {
       if (src[j] === "\\") j++;
-      else if (src.startsWith("${", j)) (depth++, j++);
-      else if (depth > 0 && src[j] === '"') j = stringEnd(j) - 1;
+      else if (src.startsWith("${", j)) {
+        depth++;
+        j++;
+      } else if (depth > 0 && src[j] === '"') j = stringEnd(j) - 1;
       else if (depth > 0 && src[j] === "}") depth--;
     }
     return j + 1;
