@@ -30,6 +30,8 @@ export const KARPENTER_POLICY_SOURCE = {
  * and ResourceDiscovery policies), with this cluster, region, account, queue and node role filled
  * in. Writes are conditioned on the `kubernetes.io/cluster/<name>: owned` and
  * `karpenter.sh/nodepool` tags Karpenter puts on what it launches, so it can touch nothing else.
+ * A copy of the template at that tag sits next to the test, which compares the two statement by
+ * statement: refresh it with the pin.
  * https://github.com/aws/karpenter-provider-aws/blob/v1.14.1/website/content/en/docs/getting-started/getting-started-with-karpenter/cloudformation.yaml
  */
 export function karpenterControllerPolicy(s: KarpenterPolicyScope): string {

@@ -77,6 +77,10 @@ export class Karpenter extends Construct {
 
   constructor(scope: Construct, id: string, props: KarpenterProps) {
     super(scope, id);
+    // The name is part of IAM condition keys and rule names: a literal of safe characters only.
+    if (!/^[A-Za-z0-9_-]{1,40}$/.test(props.name)) {
+      throw new Error(`Karpenter: name must be 1-40 of A-Za-z0-9-_ (got "${props.name}")`);
+    }
     const account = accountOf(props.clusterArn);
 
     this.nodeRole = new IamRole(this, "node-role", {

@@ -136,4 +136,10 @@ describe("Karpenter", () => {
       value: "test",
     });
   });
+
+  test.each(["", "has space", "x".repeat(41), "${var.x}"])("invalid: name %p", (name) => {
+    expect(() => synthConstruct((s) => new Karpenter(s, "karpenter", { ...PROPS, name }))).toThrow(
+      /name must be 1-40 of A-Za-z0-9-_/,
+    );
+  });
 });
