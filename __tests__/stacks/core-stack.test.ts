@@ -219,6 +219,9 @@ describe("environments side by side in one AWS account and region", () => {
     "aws_eks_cluster",
     "aws_launch_template",
     "aws_security_group",
+    // Karpenter's interruption queue and its EventBridge rules
+    "aws_sqs_queue",
+    "aws_cloudwatch_event_rule",
   ];
   // Names built from the cluster's own name attribute resolve to it.
   const named = (json: Json) => {
