@@ -11,10 +11,12 @@ import {
   flowLogGroupName,
   gitlabIssuerHost,
   gitlabOidcProviderArn,
+  KARPENTER_DISCOVERY_TAG,
   ROLE_PURPOSES,
   sopsKeyAlias,
 } from "../config/names";
 import { ADDONS_BEFORE_NODES } from "../config/schema";
+import { addonInstalled } from "../config/schema-addons";
 import { terraformLiteralMap } from "../config/terraform-literal";
 import { ClusterAutoscalerIdentity } from "../constructs/core/cluster-autoscaler-identity";
 import { ContainerRegistry } from "../constructs/core/container-registry";
@@ -28,6 +30,7 @@ import { Network } from "../constructs/core/network";
 import { NodeGroup } from "../constructs/core/node-group";
 import { PodIdentityRole } from "../constructs/core/pod-identity-role";
 import { SopsKey } from "../constructs/core/sops-key";
+import { addonIdentities } from "./core-addons";
 import { pinTerraform } from "./terraform-settings";
 import { configureBackend } from "./state";
 
@@ -80,6 +83,8 @@ export class CoreStack extends TerraformStack {
     const network = new Network(this, "network", {
       name,
       ...networkSettings,
+      // Karpenter launches nodes into the subnets carrying its discovery tag.
+      privateSubnetTags: addonInstalled(env.addons, "karpenter") ? { [KARPENTER_DISCOVERY_TAG]: name } : {},
       flowLogs: {
         logGroupName: flowLogGroup,
         retentionDays: flowLogRetentionDays,
@@ -168,10 +173,18 @@ export class CoreStack extends TerraformStack {
           repositoryArn: registry.repository.arn,
         })
       : undefined;
-    const autoscaler = new ClusterAutoscalerIdentity(this, "cluster-autoscaler-identity", {
-      name,
+    // The add-ons Flux installs (README "Add-ons"): each one's AWS side exists while it is installed.
+    const autoscaler = addonInstalled(env.addons, "clusterAutoscaler")
+      ? new ClusterAutoscalerIdentity(this, "cluster-autoscaler-identity", {
+          name,
+          ...cluster,
+          roleName: clusterRoleName(env, ROLE_PURPOSES.clusterAutoscaler),
+        })
+      : undefined;
+    addonIdentities(this, env, {
       ...cluster,
-      roleName: clusterRoleName(env, ROLE_PURPOSES.clusterAutoscaler),
+      partition,
+      clusterSecurityGroupId: eks.cluster.vpcConfig.clusterSecurityGroupId,
     });
 
     // SOPS: people and the pipeline encrypt app secrets with this key; kustomize-controller alone decrypts.
@@ -195,7 +208,7 @@ export class CoreStack extends TerraformStack {
       });
     }
 
-    const outputs: Record<keyof typeof CORE_OUTPUTS, { value: string; description: string }> = {
+    const outputs: Record<keyof typeof CORE_OUTPUTS, { value: string; description: string } | undefined> = {
       clusterName: { value: clusterName, description: "EKS cluster name" },
       clusterEndpoint: { value: eks.cluster.endpoint, description: "Kubernetes API server URL" },
       clusterCaData: {
@@ -214,7 +227,11 @@ export class CoreStack extends TerraformStack {
         description: "Point kubectl at the cluster",
       },
       imageReflectorRoleArn: { value: reflector.role.arn, description: "IAM role Flux reads ECR tags with" },
-      clusterAutoscalerRoleArn: { value: autoscaler.role.arn, description: "IAM role of the cluster autoscaler" },
+      // Only while the cluster autoscaler is installed; bootstrap does not read it.
+      clusterAutoscalerRoleArn: autoscaler && {
+        value: autoscaler.role.arn,
+        description: "IAM role of the cluster autoscaler",
+      },
     };
     if (push) {
       new TerraformOutput(this, "ecr_push_role_arn", {
@@ -227,7 +244,7 @@ export class CoreStack extends TerraformStack {
       new TerraformOutput(this, SOPS_KEY_OUTPUT, { value: sops.key.arn, description: "KMS key SOPS encrypts with" });
     }
     for (const [key, output] of Object.entries(outputs)) {
-      new TerraformOutput(this, CORE_OUTPUTS[key as keyof typeof CORE_OUTPUTS], output);
+      if (output) new TerraformOutput(this, CORE_OUTPUTS[key as keyof typeof CORE_OUTPUTS], output);
     }
     pinTerraform(this);
   }

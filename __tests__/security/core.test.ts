@@ -1,6 +1,7 @@
 import { BootstrapStack } from "../../stacks/bootstrap-stack";
 import { CoreStack } from "../../stacks/core-stack";
 import { environment, ENVIRONMENTS, Json, resources, synth } from "../helpers";
+import { isWrite, PUBLISHED_UNCONDITIONED, statementsOf } from "./policies";
 
 // Security rules on what the core (and, for its load balancer, bootstrap) stack creates, one per
 // rule, named after the guidance: EKS BP = EKS Best Practices Guide, CIS = CIS Amazon EKS Benchmark.
@@ -26,10 +27,11 @@ describe.each(ENVIRONMENTS)("environment %s", (name) => {
     expect(template.metadata_options).toMatchObject({ http_tokens: "required", http_put_response_hop_limit: 1 });
   });
 
-  test("EKS BP identity: the node role holds no VPC CNI permissions; aws-node has its own Pod Identity role", () => {
+  test("EKS BP identity: the node roles hold no VPC CNI permissions; aws-node has its own Pod Identity role", () => {
     const nodePolicies = resources(json, "aws_iam_role_policy_attachment").filter((a) =>
-      String(a.role).includes("nodes_role"),
+      /nodes_role|karpenter_node-role/.test(String(a.role)),
     );
+    expect(nodePolicies.length).toBeGreaterThanOrEqual(2);
     expect(nodePolicies.map((a) => a.policy_arn)).not.toContainEqual(expect.stringMatching(/AmazonEKS_CNI_Policy$/));
     const [cni] = resources(json, "aws_eks_addon").filter((a) => a.addon_name === "vpc-cni");
     expect(cni.pod_identity_association).toEqual([
@@ -57,6 +59,42 @@ describe.each(ENVIRONMENTS)("environment %s", (name) => {
           trust: expect.stringContaining(`"${key}" =`),
         });
       }
+    }
+  });
+
+  test("Least privilege: no write action on every resource (*) unless a condition scopes it, but for the load balancer controller's published statements", () => {
+    const statements = resources(json, "aws_iam_role_policy").flatMap((p) => statementsOf(String(p.policy)));
+    expect(statements.length).toBeGreaterThan(0);
+    const open = statements.filter(
+      (s) =>
+        s.Effect === "Allow" &&
+        [s.Resource].flat().includes("*") &&
+        !s.Condition &&
+        [s.Action].flat().some(isWrite) &&
+        !PUBLISHED_UNCONDITIONED.has(JSON.stringify([s.Action].flat())),
+    );
+    expect(open).toEqual([]);
+  });
+
+  test("Least privilege: a role may pass only named roles (Karpenter: its node role), never any role", () => {
+    const passing = resources(json, "aws_iam_role_policy")
+      .flatMap((p) => statementsOf(String(p.policy)))
+      .filter((s) => [s.Action].flat().some((a: string) => /^iam:(PassRole|\*)$|^\*$/.test(a)));
+    for (const s of passing) {
+      expect([s.Resource].flat()).not.toContain("*");
+      expect(s.Condition?.StringEquals?.["iam:PassedToService"]).toBeDefined();
+    }
+  });
+
+  test("Karpenter's interruption queue: encrypted, TLS only, sent to by this account's EventBridge", () => {
+    for (const queue of resources(json, "aws_sqs_queue")) expect(queue.sqs_managed_sse_enabled).toBe(true);
+    for (const policy of resources(json, "aws_sqs_queue_policy")) {
+      const statements = statementsOf(policy.policy);
+      expect(statements).toContainEqual(
+        expect.objectContaining({ Effect: "Deny", Condition: { Bool: { "aws:SecureTransport": "false" } } }),
+      );
+      const events = statements.find((s) => s.Principal?.Service === "events.amazonaws.com")!;
+      expect(events.Condition.StringEquals["aws:SourceAccount"]).toMatch(/aws_eks_cluster\./);
     }
   });
 

@@ -81,21 +81,46 @@ describe("core stack, planned by the real Terraform", () => {
         aws_cloudwatch_log_group: 2,
         aws_flow_log: 1,
         aws_eks_cluster: 1,
-        // the configured admin and the pipeline's deploy role
-        aws_eks_access_entry: 2,
+        // the configured admin, the pipeline's deploy role and Karpenter's nodes (EC2_LINUX)
+        aws_eks_access_entry: 3,
         aws_eks_access_policy_association: 2,
         aws_eks_node_group: 1,
         aws_launch_template: 1,
         aws_eks_addon: env.cluster.addons.length,
-        // image reflector, cluster autoscaler, kustomize-controller (SOPS)
-        aws_eks_pod_identity_association: 3,
+        // image reflector, Karpenter, load balancer controller, external-dns, External Secrets,
+        // kustomize-controller (SOPS)
+        aws_eks_pod_identity_association: 6,
+        // Karpenter: the interruption queue, five EventBridge rules, the security group's discovery tag
+        aws_sqs_queue: 1,
+        aws_sqs_queue_policy: 1,
+        aws_cloudwatch_event_rule: 5,
+        aws_cloudwatch_event_target: 5,
+        aws_ec2_tag: 1,
         aws_ecr_repository: 1,
         aws_ecr_lifecycle_policy: 1,
         terraform_data: 1,
       });
-      // cluster, node, EBS CSI, VPC CNI, image reflector, cluster autoscaler, SOPS decrypt and flow
-      // log roles, and the app's ECR push role.
-      expect(plan.countsByType.aws_iam_role).toBe(9);
+      // cluster, node, EBS CSI, VPC CNI, image reflector, SOPS decrypt and flow log roles, the
+      // app's ECR push role, and dev's add-ons: Karpenter's controller and nodes, the load
+      // balancer controller, external-dns and External Secrets (dev runs Karpenter, so no cluster
+      // autoscaler).
+      expect(plan.countsByType.aws_iam_role).toBe(13);
+      expect(plan.countsByType.aws_iam_role_policy).toBe(9);
+      const planned = (prefix: string) =>
+        Object.entries(plan.plannedValues)
+          .filter(([address]) => address.startsWith(prefix))
+          .map(([, v]) => v as Json);
+      expect(planned("aws_sqs_queue.karpenter")).toEqual([
+        expect.objectContaining({
+          name: "flux-dev-karpenter",
+          message_retention_seconds: 300,
+          sqs_managed_sse_enabled: true,
+        }),
+      ]);
+      expect(planned("aws_subnet.network_private").map((s) => s.tags["karpenter.sh/discovery"])).toEqual(
+        Array(zones).fill("flux-dev"),
+      );
+      expect(planned("aws_iam_role.cluster-autoscaler")).toEqual([]);
 
       // The HCL plans to exactly the same, resource by resource.
       expect(Object.keys(fromHcl.plannedValues).sort()).toEqual(Object.keys(plan.plannedValues).sort());

@@ -38,6 +38,8 @@ export interface NetworkProps {
     /** What the log group waits for: the key's policy. */
     readonly ready?: ITerraformDependable;
   };
+  /** Extra tags on the private subnets (Karpenter's discovery tag). @default {} */
+  readonly privateSubnetTags?: Record<string, string>;
 }
 
 /**
@@ -145,7 +147,7 @@ export class Network extends Construct {
           vpcId: this.vpc.id,
           availabilityZone: az,
           cidrBlock: props.privateSubnets[i],
-          tags: { ...tag(`private-${az}`), "kubernetes.io/role/internal-elb": "1" },
+          tags: { ...tag(`private-${az}`), "kubernetes.io/role/internal-elb": "1", ...props.privateSubnetTags },
         }),
     );
 

@@ -32,6 +32,17 @@ describe("Network", () => {
     expect(resources(json, "aws_route_table")).toHaveLength(1 + PROPS.availabilityZones.length);
   });
 
+  test("extra private subnet tags (Karpenter's discovery tag) go on the private subnets only", () => {
+    const json = synthConstruct(
+      (s) => new Network(s, "network", { ...PROPS, privateSubnetTags: { "karpenter.sh/discovery": "test" } }),
+    );
+    const tagged = resources(json, "aws_subnet").filter((subnet) => subnet.tags["karpenter.sh/discovery"] === "test");
+    expect(tagged).toHaveLength(PROPS.availabilityZones.length);
+    for (const subnet of tagged) expect(subnet.tags["kubernetes.io/role/internal-elb"]).toBe("1");
+    const plain = synthConstruct((s) => new Network(s, "network", PROPS));
+    expect(resources(plain, "aws_subnet").filter((subnet) => subnet.tags["karpenter.sh/discovery"])).toHaveLength(0);
+  });
+
   test("one-per-az: a NAT gateway and elastic IP per zone", () => {
     const json = synthConstruct((s) => new Network(s, "network", { ...PROPS, natGateways: "one-per-az" }));
     expect(resources(json, "aws_nat_gateway")).toHaveLength(2);
