@@ -193,7 +193,9 @@ export class CoreStack extends TerraformStack {
           name,
           alias: sopsKeyAlias(env),
           partition,
-          encryptorArns: [...env.secrets.sops.encryptors, ...(env.delivery ? [ciRoleArn(env, "deploy")] : [])],
+          encryptorArns: [
+            ...new Set([...env.secrets.sops.encryptors, ...(env.delivery ? [ciRoleArn(env, "deploy")] : [])]),
+          ],
           ...cluster,
           decryptorRoleName: clusterRoleName(env, ROLE_PURPOSES.sopsDecrypt),
         })

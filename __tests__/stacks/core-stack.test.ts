@@ -275,6 +275,12 @@ describe("core stack: the SOPS key (secrets.sops)", () => {
     expect(json.output[SOPS_KEY_OUTPUT].value).toMatch(/^\$\{aws_kms_key\.sops-key_\w+\.arn\}$/);
   });
 
+  test("the deploy role listed as an encryptor too is named once", () => {
+    const deploy = "arn:aws:iam::123456789012:role/flux-dev-gitlab-deploy";
+    const json: Json = JSON.parse(coreJson({ secrets: { sops: { encryptors: [deploy] } } }));
+    expect(String(sopsPolicy(json)!.policy).split(deploy)).toHaveLength(2);
+  });
+
   test("off: no key, role, association or output", () => {
     const json: Json = JSON.parse(coreJson({ secrets: { sops: { enabled: false } } }));
     expect(sopsPolicy(json)).toBeUndefined();
