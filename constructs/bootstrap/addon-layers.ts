@@ -138,7 +138,8 @@ export function karpenterNodePool(settings: NodePoolSettings): RenderedFile {
   return {
     source: `generated/${folder}/node-pool.yaml`,
     target: `${folder}/node-pool.yaml`,
-    content: "# Generated from addons.karpenter (capacityTypes, cpuLimit) in the environment's configuration.\n" +
+    content:
+      "# Generated from addons.karpenter (capacityTypes, cpuLimit) in the environment's configuration.\n" +
       stringify(nodePool),
     fluxOwned: false,
   };

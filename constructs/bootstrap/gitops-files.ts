@@ -5,7 +5,15 @@ import { readdirSync, readFileSync } from "fs";
 import * as path from "path";
 import { parseAllDocuments, visit } from "yaml";
 import type { AddonName } from "../../config/schema-addons";
-import { ADDON_FOLDERS, AddonLayer, AddonPins, AddonSelection, folderCommitted, layerPath, NO_ADDONS } from "./addon-layers";
+import {
+  ADDON_FOLDERS,
+  AddonLayer,
+  AddonPins,
+  AddonSelection,
+  folderCommitted,
+  layerPath,
+  NO_ADDONS,
+} from "./addon-layers";
 
 /** The GitOps content kept in this repository, committed to the GitOps repository by Terraform. */
 export const CONFIG_FILES_DIR = path.join(__dirname, "..", "..", "config_files");
@@ -186,7 +194,10 @@ export class GitopsFiles extends Construct {
   constructor(scope: Construct, id: string, props: GitopsFilesProps) {
     super(scope, id);
     const env = props.values.ENVIRONMENT;
-    const files = [...renderFiles(props.values, props.features ?? [], CONFIG_FILES_DIR, props.addons), ...(props.generated ?? [])];
+    const files = [
+      ...renderFiles(props.values, props.features ?? [], CONFIG_FILES_DIR, props.addons),
+      ...(props.generated ?? []),
+    ];
     const seen = new Set<string>();
     for (const file of files) {
       if (seen.has(file.target)) throw new Error(`GitopsFiles: two files would be committed to ${file.target}`);
