@@ -14,6 +14,8 @@ import { HelmValues } from "./helm-values";
  */
 export interface KarpenterValues {
   readonly settings: { readonly clusterName: string; readonly interruptionQueue: string };
+  /** The region, given: the node group's IMDS hop limit keeps pods from asking the instance. */
+  readonly controller: { readonly env: readonly { readonly name: "AWS_REGION"; readonly value: string }[] };
   /** Two controllers where the node group keeps two nodes (one per node, by anti-affinity). */
   readonly replicas: number;
 }
@@ -92,6 +94,7 @@ export function addonHelmValues(input: AddonValuesInput): Partial<AddonHelmValue
   const all: AddonHelmValues = {
     karpenter: {
       settings: { clusterName: input.clusterName, interruptionQueue: input.karpenterQueueName },
+      controller: { env: [{ name: "AWS_REGION", value: input.region }] },
       replicas: input.nodeGroupMinSize >= 2 ? 2 : 1,
     },
     awsLoadBalancerController: { clusterName: input.clusterName, region: input.region, vpcId: input.vpcId },

@@ -51,7 +51,11 @@ describe("AddonValues", () => {
 
   test("typed values: cluster facts from core, settings from the configuration", () => {
     const v = addonHelmValues(input(FULL_CATALOG));
-    expect(v.karpenter).toEqual({ settings: { clusterName: "c1", interruptionQueue: "c1-karpenter" }, replicas: 1 });
+    expect(v.karpenter).toEqual({
+      settings: { clusterName: "c1", interruptionQueue: "c1-karpenter" },
+      controller: { env: [{ name: "AWS_REGION", value: "eu-west-1" }] },
+      replicas: 1,
+    });
     expect(v.awsLoadBalancerController).toEqual({ clusterName: "c1", region: "eu-west-1", vpcId: "vpc-1" });
     expect(v.externalDns).toEqual({
       domainFilters: ["dev.example.com", "internal.example.com"],
