@@ -252,3 +252,30 @@ describe("the render check holds the catalog to ADDON_ACCOUNTS", () => {
     expect(renderScenario("edited", [tree])[0].problems.join("\n")).toMatch(expected);
   });
 });
+
+describe("the render check holds inline values to the chart's values schema", () => {
+  const edit = (file: string, from: string, to: string): CommittedTree => {
+    const files = new Map(whole.tree.files);
+    expect(files.get(file)).toContain(from);
+    files.set(file, files.get(file)!.replace(from, to));
+    return { ...whole.tree, files };
+  };
+  test.each([
+    [
+      "a value of the wrong type",
+      "infrastructure/controllers/headlamp/helm-release.yaml",
+      "      type: ClusterIP\n",
+      "      type: 8080\n",
+      /HelmRelease\/flux-system\/headlamp: values\/service\/type must be string \(chart headlamp 0\.45\.0\)/,
+    ],
+    [
+      "a value outside the chart's choices",
+      "infrastructure/controllers/external-dns/helm-release.yaml",
+      "    registry: txt\n",
+      "    registry: route53\n",
+      /HelmRelease\/flux-system\/external-dns: values\/registry must be equal to one of the allowed values/,
+    ],
+  ])("finds %s", (_l, file, from, to, expected) => {
+    expect(renderScenario("edited", [edit(file, from, to)])[0].problems.join("\n")).toMatch(expected);
+  });
+});

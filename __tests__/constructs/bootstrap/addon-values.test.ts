@@ -6,7 +6,8 @@ import {
   AddonValues,
   AddonValuesInput,
 } from "../../../constructs/bootstrap/addon-values";
-import { CLUSTER_AUTOSCALER_VERSIONS } from "../../../config/versions";
+import { ADDON_VERSIONS, CLUSTER_AUTOSCALER_VERSIONS } from "../../../config/versions";
+import { chartValuesErrors, chartValuesValidator } from "../../../scripts/render-check/addons";
 import { environment, Json, resources } from "../../helpers";
 import { FULL_CATALOG, NO_CATALOG } from "./addon-fixtures";
 
@@ -93,5 +94,23 @@ describe("AddonValues", () => {
       (m) => m.metadata.name === "aws-load-balancer-controller-values",
     )!;
     expect(lbc.data["values.yaml"]).toContain('"region" = var.region');
+  });
+
+  test.each([
+    ["externalDns", "external-dns"],
+    ["externalSecrets", "external-secrets"],
+    ["reloader", "reloader"],
+    ["headlamp", "headlamp"],
+  ] as const)("the %s values fit the chart's own values schema", (addon, chart) => {
+    const version = ADDON_VERSIONS[addon].chart;
+    expect(chartValuesValidator(chart, version)).toBeDefined();
+    expect(chartValuesErrors(chart, version, addonHelmValues(input(FULL_CATALOG))[addon])).toEqual([]);
+  });
+
+  test("the schema check finds a mistyped value", () => {
+    const values = { ...addonHelmValues(input(FULL_CATALOG)).externalDns, policy: "delete-everything" };
+    expect(chartValuesErrors("external-dns", ADDON_VERSIONS.externalDns.chart, values).join("\n")).toMatch(
+      /\/policy must be equal to one of the allowed values/,
+    );
   });
 });
