@@ -145,6 +145,13 @@ describe("each HelmRelease of the catalog", () => {
     );
   });
 
+  test("charts with CRDs in their crds/ folder have them created and replaced on upgrade (Helm alone never upgrades them)", () => {
+    for (const name of ["aws-load-balancer-controller", "external-dns"]) {
+      const r = find(releases, "HelmRelease", name);
+      expect([r.spec.install.crds, r.spec.upgrade.crds]).toEqual(["CreateReplace", "CreateReplace"]);
+    }
+  });
+
   test("Headlamp is read-only and unexposed: no cluster role binding, a ClusterIP Service, no Ingress", () => {
     const values = find(releases, "HelmRelease", "headlamp").spec.values;
     expect(values.clusterRoleBinding).toEqual({ create: false });
