@@ -80,7 +80,7 @@ export function chartValuesValidator(chart: string, version: string): ValidateFu
   }
   const schema = withoutRequired(JSON.parse(readFileSync(file, "utf8")));
   const draft2020 = String(schema.$schema ?? "").includes("2020-12");
-  const options = { allErrors: true, strict: false, validateFormats: false };
+  const options = { allErrors: true, strict: false, validateFormats: false, code: { optimize: false } };
   const ajv = draft2020 ? new Ajv2020(options) : new Ajv(options);
   delete schema.$schema;
   const validate = ajv.compile(schema);
