@@ -286,3 +286,37 @@ describe("the render check holds inline values to the chart's values schema", ()
     expect(renderScenario("edited", [edit(file, from, to)])[0].problems.join("\n")).toMatch(expected);
   });
 });
+
+describe("the render check holds the add-on kinds to their CRDs", () => {
+  const edit = (file: string, from: string, to: string): CommittedTree => {
+    const files = new Map(whole.tree.files);
+    expect(files.get(file)).toContain(from);
+    files.set(file, files.get(file)!.replace(from, to));
+    return { ...whole.tree, files };
+  };
+  test.each([
+    [
+      "an unknown field",
+      "infrastructure/configs/karpenter/ec2-node-class.yaml",
+      "    httpTokens: required\n",
+      "    httpTokens: required\n    httpTokenTtl: 60\n",
+      /EC2NodeClass\/default: \/spec\/metadataOptions must NOT have additional properties 'httpTokenTtl'/,
+    ],
+    [
+      "a value the schema refuses",
+      "infrastructure/configs/karpenter/ec2-node-class.yaml",
+      "httpTokens: required",
+      "httpTokens: sometimes",
+      /EC2NodeClass\/default: \/spec\/metadataOptions\/httpTokens must be equal to one of the allowed values/,
+    ],
+    [
+      "an API version the pinned release does not serve",
+      "infrastructure/configs/external-secrets/cluster-secret-store.yaml",
+      "external-secrets.io/v1\n",
+      "external-secrets.io/v1beta1\n",
+      /external-secrets\.io\/v1beta1 ClusterSecretStore is not served by External Secrets v2\.9\.0/,
+    ],
+  ])("finds %s", (_l, file, from, to, expected) => {
+    expect(renderScenario("edited", [edit(file, from, to)])[0].problems.join("\n")).toMatch(expected);
+  });
+});
