@@ -119,7 +119,8 @@ export function karpenterNodePool(settings: NodePoolSettings): RenderedFile {
           nodeClassRef: { group: "karpenter.k8s.aws", kind: "EC2NodeClass", name: KARPENTER_DEFAULT },
           requirements: [
             { key: "karpenter.sh/capacity-type", operator: "In", values: [...settings.capacityTypes] },
-            { key: "kubernetes.io/arch", operator: "In", values: ["amd64", "arm64"] },
+            // As the managed node group: an image built for one architecture runs on every node.
+            { key: "kubernetes.io/arch", operator: "In", values: ["amd64"] },
             { key: "kubernetes.io/os", operator: "In", values: ["linux"] },
             // Current generations, no tiny or metal sizes: predictable performance and price.
             { key: "karpenter.k8s.aws/instance-category", operator: "In", values: ["c", "m", "r"] },
