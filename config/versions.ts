@@ -34,13 +34,40 @@ export const CLUSTER_AUTOSCALER_VERSIONS = {
 } as const;
 
 /**
- * The add-on catalog's charts (config/schema-addons.ts), pinned; images follow each chart's
- * appVersion unless listed per Kubernetes minor. The AWS policies in constructs/core/addons/
- * are taken from the same releases.
+ * The add-on catalog's charts (config/schema-addons.ts), pinned to exact versions (the render
+ * check fails on a range, `*` or a missing version); images follow each chart's appVersion unless
+ * listed per Kubernetes minor. The AWS policies in constructs/core/addons/ are taken from the same
+ * releases, the schemas of scripts/render-check/addon-crds/ too.
+ *
+ * To refresh one: read the chart's Chart.yaml at the release tag named below (version and
+ * appVersion), read its values.yaml for renamed keys (the values in config_files/infrastructure/
+ * and constructs/bootstrap/addon-values.ts), copy the CRDs the configs layer uses when they
+ * change (scripts/render-check/addon-crds/README.md), then run `npm test`.
  */
 export const ADDON_VERSIONS = {
-  /** https://github.com/aws/karpenter-provider-aws/releases (charts karpenter and karpenter-crd, OCI public.ecr.aws/karpenter). */
-  karpenter: { chart: "1.14.1" },
-  /** https://github.com/kubernetes-sigs/aws-load-balancer-controller/releases (chart 3.5.0 = app v3.5.0). */
+  /**
+   * Charts karpenter and karpenter-crd, OCI oci://public.ecr.aws/karpenter (chart = app version).
+   * https://github.com/aws/karpenter-provider-aws/releases
+   */
+  karpenter: {
+    chart: "1.14.1",
+    /**
+     * The Amazon Linux 2023 EKS-optimized AMI release the default EC2NodeClass launches (alias
+     * `al2023@<release>`; Karpenter picks the image of the cluster's minor). Pinned, so new AMIs
+     * roll out by a commit, not by surprise: https://github.com/awslabs/amazon-eks-ami/releases
+     */
+    amiRelease: "v20260724",
+  },
+  /** Chart aws-load-balancer-controller, https://aws.github.io/eks-charts (chart 3.5.0 = app v3.5.0). https://github.com/kubernetes-sigs/aws-load-balancer-controller/releases */
   awsLoadBalancerController: { chart: "3.5.0", app: "v3.5.0" },
+  /** Chart external-dns 1.21.1 (app 0.21.0), https://kubernetes-sigs.github.io/external-dns/; tag external-dns-helm-chart-<version> of https://github.com/kubernetes-sigs/external-dns (charts/external-dns). */
+  externalDns: { chart: "1.21.1" },
+  /** Chart external-secrets 2.9.0 (app v2.9.0), OCI oci://ghcr.io/external-secrets/charts; tag helm-chart-<version> of https://github.com/external-secrets/external-secrets (deploy/charts/external-secrets). */
+  externalSecrets: { chart: "2.9.0" },
+  /** Chart metrics-server 3.13.1 (app 0.8.1), https://kubernetes-sigs.github.io/metrics-server/; tag metrics-server-helm-chart-<version> of https://github.com/kubernetes-sigs/metrics-server. */
+  metricsServer: { chart: "3.13.1" },
+  /** Chart reloader 2.2.16 (app v1.4.21), OCI oci://ghcr.io/stakater/charts; tag chart-v<version> of https://github.com/stakater/Reloader (deployments/kubernetes/chart/reloader). */
+  reloader: { chart: "2.2.16" },
+  /** Chart headlamp 0.45.0 (app 0.45.0), https://kubernetes-sigs.github.io/headlamp/; tag v<version> of https://github.com/kubernetes-sigs/headlamp (charts/headlamp). */
+  headlamp: { chart: "0.45.0" },
 } as const;

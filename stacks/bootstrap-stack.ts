@@ -10,16 +10,21 @@ import { Construct } from "constructs";
 import type { EnvironmentConfig } from "../config/load";
 import { knownHosts, webhookSourceRanges } from "../config/gitlab-com";
 import {
+  externalSecretsPrefix,
   gitopsProjectPath,
   gitSshUrl,
   gitlabIssuerHost,
   imageReceiverAudience,
+  karpenterNodeRoleName,
+  karpenterQueueName,
   receiverPath,
   secretsPath,
   sopsKeyAliasArn,
   syncPath,
 } from "../config/names";
-import { CLUSTER_AUTOSCALER_VERSIONS, KubernetesVersion } from "../config/versions";
+import { KubernetesVersion } from "../config/versions";
+import { ADDON_PINS, addonGeneratedFiles, addonSelection } from "../constructs/bootstrap/addon-layers";
+import { AddonValues } from "../constructs/bootstrap/addon-values";
 import { Alerts } from "../constructs/bootstrap/alerts";
 import { BranchProtection } from "../constructs/bootstrap/branch-protection";
 import { CLUSTER_VARS_NAME, ClusterVars } from "../constructs/bootstrap/cluster-vars";
@@ -27,7 +32,6 @@ import { CommitStatus } from "../constructs/bootstrap/commit-status";
 import { DeployKey } from "../constructs/bootstrap/deploy-key";
 import {
   APPS_RECONCILER,
-  CLUSTER_AUTOSCALER,
   FLUX_NAMESPACE,
   FLUX_SOURCE_NAME,
   IMAGE_AUTOMATION_COMPONENTS,
@@ -36,7 +40,6 @@ import {
 import { FluxBootstrapGit } from "../constructs/flux/bootstrap-git";
 import { FluxProvider } from "../constructs/flux/provider";
 import { Feature, GitopsFiles, RenderedFile } from "../constructs/bootstrap/gitops-files";
-import { HelmValues } from "../constructs/bootstrap/helm-values";
 import { ManagedNamespaces } from "../constructs/bootstrap/managed-namespaces";
 import { sopsConfigFile } from "../constructs/bootstrap/sops-config";
 import { TenantReconciler } from "../constructs/bootstrap/tenant-reconciler";
@@ -153,24 +156,33 @@ export class BootstrapStack extends TerraformStack {
       },
       dependsOn: [flux],
     });
-    const autoscalerValues = new HelmValues(this, "cluster-autoscaler-values", {
-      release: "cluster-autoscaler",
-      values: {
-        cloudProvider: "aws",
-        awsRegion: region,
-        autoDiscovery: { clusterName },
-        // The autoscaler's minor version matches the cluster's.
-        image: { tag: CLUSTER_AUTOSCALER_VERSIONS.image[env.cluster.kubernetesVersion as KubernetesVersion] },
-        rbac: { serviceAccount: { create: true, name: CLUSTER_AUTOSCALER.serviceAccount } },
-      },
+
+    // --- The add-on catalog (README "Add-ons"): one Terraform-owned values ConfigMap per
+    // installed Helm add-on; their folders and layer lists are committed with the files below.
+    const addonValues = new AddonValues(this, "addon-values", {
+      addons: env.addons,
+      clusterName,
+      region,
+      vpcId: core.getString(CORE_OUTPUTS.vpcId),
+      kubernetesVersion: env.cluster.kubernetesVersion as KubernetesVersion,
+      nodeGroupMinSize: env.nodeGroup.minSize,
+      karpenterQueueName: karpenterQueueName(env),
+      txtOwnerId: env.cluster.name,
       dependsOn: [flux],
     });
+    // Its address before the catalog existed: the ConfigMap moves in place instead of being replaced.
+    addonValues.configMaps.clusterAutoscaler?.moveFromId(
+      "kubernetes_config_map_v1.cluster-autoscaler-values_config-map_911D2941",
+    );
+    const addons = addonSelection(env.addons);
+    const addonFiles = addonGeneratedFiles(env.addons);
+    // --- end of the add-on catalog
 
     const handoff: ITerraformDependable[] = [
       ...namespaces.namespaces,
       ...reconciler.all,
       vars.configMap,
-      autoscalerValues.configMap,
+      ...addonValues.all,
     ];
     const { webhook, commitStatus } = env.gitops;
     if (webhook.enabled) {
@@ -234,13 +246,16 @@ export class BootstrapStack extends TerraformStack {
         APP_NAMESPACE: env.gitops.appNamespace,
         APP_REPLICAS: env.gitops.appReplicas,
         IMAGE_SEMVER_RANGE: env.gitops.imageSemverRange,
-        CLUSTER_AUTOSCALER_CHART: CLUSTER_AUTOSCALER_VERSIONS.chart,
+        ...ADDON_PINS,
+        KARPENTER_NODE_ROLE: karpenterNodeRoleName(env),
+        EXTERNAL_SECRETS_PREFIX: externalSecretsPrefix(env),
         GITLAB_ISSUER_HOST: gitlabIssuerHost(env),
         APP_PROJECT: env.delivery?.appProject,
         OIDC_AUDIENCE: imageReceiverAudience(env),
       },
       features: gitopsFeatures(env),
-      generated,
+      addons,
+      generated: [...addonFiles, ...generated],
       dependsOn: handoff,
     });
 

@@ -2,6 +2,7 @@ import { gitopsProjectPath } from "../../config/names";
 import { CLUSTER_VARS } from "../../constructs/bootstrap/cluster-vars";
 import { committedTree, isolationProblems, renderCheck, renderScenario } from "../../scripts/render-check";
 import { environment, ENVIRONMENTS, Json } from "../helpers";
+import { unpinnedCharts } from "./addon-checks";
 
 // The render check on what the committed environments' bootstrap stacks commit: each alone, and
 // all of them together, built as Flux builds them.
@@ -24,20 +25,21 @@ describe.each(ENVIRONMENTS)("environment %s, deployed alone", (name) => {
   const objects = objectsOf(`${name} alone`, name);
   const find = (kind: string, n: string) => objects.find((o) => o.kind === kind && o.metadata.name === n)!;
 
-  test("the whole loop is there: sources, Kustomizations, the app, the image automation, the autoscaler", () => {
+  test("the whole loop is there: sources, the add-on layers, the app, the image automation", () => {
     const kinds = objects.map((o) => `${o.kind}/${o.metadata.name}`);
     expect(kinds).toEqual(
       expect.arrayContaining([
         "GitRepository/flux-system",
-        "Kustomization/infrastructure",
+        "Kustomization/infra-crds",
+        "Kustomization/infra-core-controllers",
+        "Kustomization/infra-controllers",
+        "Kustomization/infra-configs",
         "Kustomization/apps",
         "Deployment/nginx",
         "Service/nginx",
         "ImageRepository/nginx",
         "ImagePolicy/nginx",
         "ImageUpdateAutomation/nginx",
-        "HelmRelease/cluster-autoscaler",
-        "HelmRepository/autoscaler",
       ]),
     );
   });
@@ -53,17 +55,16 @@ describe.each(ENVIRONMENTS)("environment %s, deployed alone", (name) => {
     expect(find("ImageUpdateAutomation", "nginx").spec.git.push.branch).toBe(env.gitlab.branch);
   });
 
-  test("Flux Kustomizations: interval, retry, timeout, prune, wait; infrastructure before apps", () => {
+  test("Flux Kustomizations: interval, retry, timeout, prune, wait; the add-on layers before apps", () => {
     for (const k of objects.filter((o) => o.kind === "Kustomization" && o.metadata.name !== "flux-system")) {
       expect(k.spec).toMatchObject({ prune: true, wait: true });
       for (const key of ["interval", "retryInterval", "timeout"]) expect(k.spec[key]).toMatch(/^\d+[hms]/);
     }
-    expect(find("Kustomization", "apps").spec.dependsOn).toEqual([{ name: "infrastructure" }]);
+    expect(find("Kustomization", "apps").spec.dependsOn).toEqual([{ name: "infra-configs" }]);
   });
 
   test("every chart version is pinned exactly", () => {
-    for (const release of objects.filter((o) => o.kind === "HelmRelease"))
-      expect(release.spec.chart.spec.version).toMatch(/^\d+\.\d+\.\d+$/);
+    expect(unpinnedCharts(objects)).toEqual([]);
   });
 });
 

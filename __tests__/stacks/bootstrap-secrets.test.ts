@@ -34,7 +34,7 @@ describe("SOPS secrets in the GitOps tree (secrets.sops on, the default)", () =>
       decryption: { provider: "sops" },
       serviceAccountName: "apps-reconciler",
       path: "./secrets/dev",
-      dependsOn: [{ name: "infrastructure" }],
+      dependsOn: [{ name: "infra-configs" }],
       prune: true,
       wait: true,
     });

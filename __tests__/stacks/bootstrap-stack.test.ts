@@ -267,7 +267,8 @@ describe("bootstrap stack invariants", () => {
     const prod = resources(JSON.parse(bootstrapJson({}, "prod")), "gitlab_repository_file");
     expect(prod.map((f) => f.file_path)).toEqual(
       expect.arrayContaining([
-        "infrastructure/kustomization.yaml",
+        "infrastructure/crds/kustomization.yaml",
+        "infrastructure/configs/kustomization.yaml",
         "apps/base/nginx/deployment.yaml",
         "apps/prod/kustomization.yaml",
       ]),

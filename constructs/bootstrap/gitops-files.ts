@@ -4,6 +4,16 @@ import { Construct } from "constructs";
 import { readdirSync, readFileSync } from "fs";
 import * as path from "path";
 import { parseAllDocuments, visit } from "yaml";
+import type { AddonName } from "../../config/schema-addons";
+import {
+  ADDON_FOLDERS,
+  AddonLayer,
+  AddonPins,
+  AddonSelection,
+  folderCommitted,
+  layerPath,
+  NO_ADDONS,
+} from "./addon-layers";
 
 /** The GitOps content kept in this repository, committed to the GitOps repository by Terraform. */
 export const CONFIG_FILES_DIR = path.join(__dirname, "..", "..", "config_files");
@@ -14,15 +24,17 @@ export const CONFIG_FILES_DIR = path.join(__dirname, "..", "..", "config_files")
  * `>=1.0.0 <2.0.0`, a number-like name), since Flux substitutes after re-serializing (flux2#4830).
  * Keys and comments are never touched; values only Terraform knows at apply stay `${VAR}` for Flux.
  */
-export interface SynthValues {
+export interface SynthValues extends AddonPins {
   readonly ENVIRONMENT: string;
   readonly CLUSTER_NAME: string;
   readonly GIT_BRANCH: string;
   readonly APP_NAMESPACE: string;
   readonly APP_REPLICAS: number;
   readonly IMAGE_SEMVER_RANGE: string;
-  /** Chart versions are pinned in config/versions.ts, not in the YAML. */
-  readonly CLUSTER_AUTOSCALER_CHART: string;
+  /** The IAM role of Karpenter's nodes (EC2NodeClass `role`); chart versions (AddonPins) come from config/versions.ts. */
+  readonly KARPENTER_NODE_ROLE: string;
+  /** The Secrets Manager name prefix the ClusterSecretStore reads under. */
+  readonly EXTERNAL_SECRETS_PREFIX: string;
   /** The GitLab instance without scheme: `https://` + it is the issuer of the ID tokens the image Receiver accepts (feature image-receiver). */
   readonly GITLAB_ISSUER_HOST?: string;
   /** `group/project` of the app whose release pipeline may wake Flux (feature image-receiver). */
@@ -40,14 +52,23 @@ export type Feature = "webhook" | "commit-status" | "image-receiver" | "secrets"
 /**
  * How config_files/ maps onto the environment's GitOps repository (the Flux reference layout).
  * Feature files go to the cluster's folder, which Flux's own flux-system Kustomization applies.
+ * Add-on folders (`infrastructure/<layer>/<add-on>/`) are committed while their add-on is
+ * installed (configured, for the configs layer); each layer's list of them is generated
+ * (constructs/bootstrap/addon-layers.ts).
  */
 export const LAYOUT: {
   readonly source: string;
   readonly target: (v: SynthValues) => string;
   readonly feature?: Feature;
+  readonly addon?: { readonly name: AddonName; readonly layer: AddonLayer };
 }[] = [
   { source: "clusters", target: (v) => `clusters/${v.CLUSTER_NAME}` },
-  { source: "infrastructure", target: () => "infrastructure" },
+  ...(Object.entries(ADDON_FOLDERS) as [AddonName, (typeof ADDON_FOLDERS)[AddonName]][]).flatMap(([name, entry]) =>
+    entry.layers.map((layer) => {
+      const folder = `${layerPath(layer)}/${entry.folder}`;
+      return { source: folder, target: () => folder, addon: { name, layer } };
+    }),
+  ),
   { source: "apps/base", target: () => "apps/base" },
   { source: "apps/environment", target: (v) => `apps/${v.ENVIRONMENT}` },
   { source: "features/webhook", target: (v) => `clusters/${v.CLUSTER_NAME}/webhook`, feature: "webhook" },
@@ -79,15 +100,17 @@ export interface RenderedFile {
   readonly fluxOwned: boolean;
 }
 
-/** Renders config_files/ for one cluster. */
+/** Renders config_files/ for one cluster: its features and the folders of its add-ons. */
 export function renderFiles(
   values: SynthValues,
   features: readonly Feature[],
   dir: string = CONFIG_FILES_DIR,
+  addons: AddonSelection = NO_ADDONS,
 ): RenderedFile[] {
   const files: RenderedFile[] = [];
   for (const entry of LAYOUT) {
     if (entry.feature && !features.includes(entry.feature)) continue;
+    if (entry.addon && !folderCommitted(addons, entry.addon.name, entry.addon.layer)) continue;
     for (const relative of listYaml(path.join(dir, entry.source))) {
       const source = `${entry.source}/${relative}`;
       const content = fillPlaceholders(readFileSync(path.join(dir, source), "utf8"), values, `config_files/${source}`);
@@ -151,6 +174,8 @@ export interface GitopsFilesProps {
   readonly values: SynthValues;
   /** Opt-in features whose files to commit. @default [] */
   readonly features?: readonly Feature[];
+  /** The add-ons whose folders to commit. @default none */
+  readonly addons?: AddonSelection;
   /**
    * Files built in code from the configuration rather than kept in config_files/ (an add-on
    * layer's list of enabled add-ons, an app's generated manifests). `source` names the
@@ -172,7 +197,10 @@ export class GitopsFiles extends Construct {
   constructor(scope: Construct, id: string, props: GitopsFilesProps) {
     super(scope, id);
     const env = props.values.ENVIRONMENT;
-    const files = [...renderFiles(props.values, props.features ?? []), ...(props.generated ?? [])];
+    const files = [
+      ...renderFiles(props.values, props.features ?? [], CONFIG_FILES_DIR, props.addons),
+      ...(props.generated ?? []),
+    ];
     const seen = new Set<string>();
     for (const file of files) {
       if (seen.has(file.target)) throw new Error(`GitopsFiles: two files would be committed to ${file.target}`);

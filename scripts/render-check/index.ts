@@ -1,6 +1,7 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "fs";
 import { tmpdir } from "os";
 import * as path from "path";
+import { addonAccountProblems, chartValuesProblems } from "./addons";
 import { AppliedObject, renderCluster } from "./cluster";
 import type { CommittedTree } from "./committed";
 import { kustomizeTool } from "./kustomize";
@@ -53,7 +54,13 @@ export function renderScenario(scenario: string, trees: readonly CommittedTree[]
           scenario,
           environment: tree.environment,
           objects: rendered.objects,
-          problems: [...layout, ...rendered.problems, ...references],
+          problems: [
+            ...layout,
+            ...rendered.problems,
+            ...references,
+            ...addonAccountProblems(rendered.objects),
+            ...chartValuesProblems(rendered.objects),
+          ],
         });
       }
     }

@@ -18,6 +18,10 @@ const CLUSTER_SCOPED = new Set([
   "MutatingWebhookConfiguration",
   "ValidatingWebhookConfiguration",
   "PersistentVolume",
+  // The add-on kinds of scripts/render-check/addon-crds/ (scope: Cluster in their CRDs).
+  "NodePool",
+  "EC2NodeClass",
+  "ClusterSecretStore",
 ]);
 
 /** Marks a line Flux's image automation rewrites: `# {"$imagepolicy": "namespace:name[:tag|:name|:digest]"}`. */

@@ -10,22 +10,39 @@ import type { K8sObject } from "./committed";
  *   `flux-crds/` (copied from the release's controllers; refresh them with the Flux version).
  *   Unknown fields are errors, as with the API server's strict field validation, which the
  *   structural schemas alone would silently prune. CEL rules (x-kubernetes-validations) are not run.
+ * - Add-on kinds the configs layer commits (Karpenter's NodePool and EC2NodeClass, External
+ *   Secrets' ClusterSecretStore): their CRDs at the pinned chart versions, kept in `addon-crds/`
+ *   (see its README), held to the same rules.
  * - Kubernetes kinds: the OpenAPI models of the `kubernetes-models` package (types and required
  *   fields; it accepts unknown fields).
  */
 export const FLUX_CRDS_DIR = path.join(__dirname, "flux-crds");
 /** The Flux release the CRDs come from. */
 export const FLUX_CRDS_VERSION = "v2.9.4";
+export const ADDON_CRDS_DIR = path.join(__dirname, "addon-crds");
+/** The API groups of addon-crds/ and the releases their CRDs come from (config/versions.ts ADDON_VERSIONS). */
+export const ADDON_CRDS_VERSIONS: Record<string, string> = {
+  "karpenter.sh": "Karpenter v1.14.1",
+  "karpenter.k8s.aws": "Karpenter v1.14.1",
+  "external-secrets.io": "External Secrets v2.9.0",
+};
 
 const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
 
 let fluxValidators: Map<string, ValidateFunction> | undefined;
+const addonValidators = new Map<string, Map<string, ValidateFunction>>();
 
-function loadFluxValidators(): Map<string, ValidateFunction> {
-  const ajv = new Ajv({ allErrors: true, strict: false, validateFormats: false });
+/**
+ * Validators of the served versions of the CRDs in `dir` (those of `group` only, when given: the
+ * files are named `<group>_<plural>.yaml`), by `group/version/Kind`. The add-on CRDs are large
+ * (External Secrets' is 690 KB), so they are read only when an object of their group appears,
+ * and compiled without Ajv's code optimisation, which halves the time and keeps the checks.
+ */
+function loadValidators(dir: string, group?: string): Map<string, ValidateFunction> {
+  const ajv = new Ajv({ allErrors: true, strict: false, validateFormats: false, code: { optimize: !group } });
   const validators = new Map<string, ValidateFunction>();
-  for (const file of readdirSync(FLUX_CRDS_DIR).filter((f) => f.endsWith(".yaml"))) {
-    const crd = parse(readFileSync(path.join(FLUX_CRDS_DIR, file), "utf8"));
+  for (const file of readdirSync(dir).filter((f) => f.endsWith(".yaml") && (!group || f.startsWith(`${group}_`)))) {
+    const crd = parse(readFileSync(path.join(dir, file), "utf8"));
     for (const version of crd.spec.versions) {
       if (!version.served) continue;
       const schema = closeObjects(version.schema.openAPIV3Schema);
@@ -34,6 +51,12 @@ function loadFluxValidators(): Map<string, ValidateFunction> {
       validators.set(`${crd.spec.group}/${version.name}/${crd.spec.names.kind}`, ajv.compile(schema));
     }
   }
+  return validators;
+}
+
+function addonGroupValidators(group: string): Map<string, ValidateFunction> {
+  let validators = addonValidators.get(group);
+  if (!validators) addonValidators.set(group, (validators = loadValidators(ADDON_CRDS_DIR, group)));
   return validators;
 }
 
@@ -76,11 +99,14 @@ export function validateObject(object: K8sObject): string[] {
     problems.push(`metadata.namespace ${JSON.stringify(namespace)} is not a valid namespace name`);
   }
   const [group, version] = object.apiVersion?.includes("/") ? object.apiVersion.split("/") : ["", object.apiVersion];
-  if (group.endsWith(".fluxcd.io")) {
-    fluxValidators ??= loadFluxValidators();
-    const validate = fluxValidators.get(`${group}/${version}/${object.kind}`);
-    if (!validate)
-      return [...problems, `${object.apiVersion} ${object.kind} is not served by Flux ${FLUX_CRDS_VERSION}`];
+  const crdKind = group.endsWith(".fluxcd.io")
+    ? { validators: (fluxValidators ??= loadValidators(FLUX_CRDS_DIR)), release: `Flux ${FLUX_CRDS_VERSION}` }
+    : group in ADDON_CRDS_VERSIONS
+      ? { validators: addonGroupValidators(group), release: ADDON_CRDS_VERSIONS[group] }
+      : undefined;
+  if (crdKind) {
+    const validate = crdKind.validators.get(`${group}/${version}/${object.kind}`);
+    if (!validate) return [...problems, `${object.apiVersion} ${object.kind} is not served by ${crdKind.release}`];
     if (!validate(object)) {
       for (const e of validate.errors ?? []) {
         const extra =

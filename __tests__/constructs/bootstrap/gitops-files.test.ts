@@ -8,6 +8,7 @@ import {
   renderFiles,
   SynthValues,
 } from "../../../constructs/bootstrap/gitops-files";
+import { ADDON_PINS } from "../../../constructs/bootstrap/addon-layers";
 
 const values: SynthValues = {
   ENVIRONMENT: "qa",
@@ -16,7 +17,9 @@ const values: SynthValues = {
   APP_NAMESPACE: "apps",
   APP_REPLICAS: 2,
   IMAGE_SEMVER_RANGE: "0.0.x",
-  CLUSTER_AUTOSCALER_CHART: "9.59.0",
+  ...ADDON_PINS,
+  KARPENTER_NODE_ROLE: "c1-karpenter-node",
+  EXTERNAL_SECRETS_PREFIX: "qa/",
 };
 
 describe("renderFiles", () => {
@@ -25,7 +28,6 @@ describe("renderFiles", () => {
     expect(targets).toEqual(
       expect.arrayContaining([
         "clusters/c1/apps.yaml",
-        "infrastructure/kustomization.yaml",
         "apps/base/nginx/deployment.yaml",
         "apps/qa/kustomization.yaml",
         "apps/qa/image-tag/kustomization.yaml",
