@@ -13,6 +13,8 @@ const under = (json: Json, prefix: string) =>
   );
 const associations = (json: Json) =>
   resources(json, "aws_eks_pod_identity_association").map((a) => `${a.namespace}/${a.service_account}`);
+/** Flux's own controllers' identities, there whatever the add-ons: ECR tags, and SOPS (secrets.sops, on by default). */
+const FLUX_OWN = ["flux-system/image-reflector-controller", "flux-system/kustomize-controller"];
 
 const ALL_OFF = {
   addons: {
@@ -40,7 +42,7 @@ describe("the add-ons' AWS side in core", () => {
   test("dev as shipped: a Pod Identity association for each installed add-on with an AWS identity", () => {
     expect(associations(dev).sort()).toEqual(
       [
-        "flux-system/image-reflector-controller",
+        ...FLUX_OWN,
         account("karpenter"),
         account("awsLoadBalancerController"),
         account("externalDns"),
@@ -79,9 +81,7 @@ describe("the add-ons' AWS side in core", () => {
 
   test("prod as shipped: the cluster autoscaler's identity at its old address, and none of the rest", () => {
     const prod = core({}, "prod");
-    expect(associations(prod).sort()).toEqual(
-      ["flux-system/image-reflector-controller", account("clusterAutoscaler")].sort(),
-    );
+    expect(associations(prod).sort()).toEqual([...FLUX_OWN, account("clusterAutoscaler")].sort());
     expect(Object.keys(prod.resource.aws_iam_role)).toContainEqual("cluster-autoscaler-identity_role_185871AF");
     expect(prod.output[CORE_OUTPUTS.clusterAutoscalerRoleArn]).toBeDefined();
     for (const type of ["aws_sqs_queue", "aws_cloudwatch_event_rule", "aws_ec2_tag"])
@@ -97,7 +97,7 @@ describe("the add-ons' AWS side in core", () => {
       const zones = addon === "externalDns" ? { zones: [{ id: "Z0123456789EXAMPLE", domain: "example.com" }] } : {};
       const on = core({ addons: { ...ALL_OFF.addons, [addon]: { enabled: true, ...zones } } });
       expect(under(on, PREFIXES[addon]).length).toBeGreaterThan(0);
-      expect(associations(on).sort()).toEqual(["flux-system/image-reflector-controller", account(addon)].sort());
+      expect(associations(on).sort()).toEqual([...FLUX_OWN, account(addon)].sort());
     },
   );
 
@@ -108,7 +108,7 @@ describe("the add-ons' AWS side in core", () => {
 
   test("all off: no add-on identity, no discovery tags, no cluster autoscaler output", () => {
     const off = core(ALL_OFF);
-    expect(associations(off)).toEqual(["flux-system/image-reflector-controller"]);
+    expect(associations(off).sort()).toEqual(FLUX_OWN);
     expect(resources(off, "aws_subnet").filter((s) => s.tags["karpenter.sh/discovery"])).toHaveLength(0);
     expect(off.output[CORE_OUTPUTS.clusterAutoscalerRoleArn]).toBeUndefined();
   });
