@@ -215,19 +215,23 @@ describe("bootstrap stack invariants", () => {
     expect(vars.data.VPC_ID).toBe("${data.terraform_remote_state.core.outputs.vpc_id}");
   });
 
-  test("the autoscaler's Helm values come from their own Terraform-owned ConfigMap", () => {
-    const values = resources(json, "kubernetes_config_map_v1").find(
-      (c) => c.metadata.name === "cluster-autoscaler-values",
-    )!;
-    expect(values.data["values.yaml"]).toMatch(
+  test("every add-on's Helm values come from its own Terraform-owned ConfigMap", () => {
+    const maps = resources(json, "kubernetes_config_map_v1");
+    const karpenter = maps.find((c) => c.metadata.name === "karpenter-values")!;
+    expect(karpenter.data["values.yaml"]).toMatch(
       /^\$\{yamlencode\(\{.*"clusterName" = data\.terraform_remote_state\.core\.outputs\.cluster_name/,
     );
-    const release = files
+    const releases = files
       .flatMap((f) => parseAllDocuments(decoded(f)).map((d) => d.toJS()))
-      .find((d) => d?.kind === "HelmRelease");
-    expect(release.spec.valuesFrom).toEqual([
-      { kind: "ConfigMap", name: values.metadata.name, valuesKey: "values.yaml" },
-    ]);
+      .filter((d) => d?.kind === "HelmRelease");
+    expect(releases.length).toBeGreaterThan(0);
+    for (const release of releases) {
+      if (release.metadata.name === "karpenter-crd") continue;
+      expect(release.spec.valuesFrom).toEqual([
+        { kind: "ConfigMap", name: `${release.metadata.name}-values`, valuesKey: "values.yaml" },
+      ]);
+      expect(maps.map((c) => c.metadata.name)).toContain(`${release.metadata.name}-values`);
+    }
   });
 
   test("files are base64 at synth, so Flux's ${VAR} placeholders reach Git literally", () => {

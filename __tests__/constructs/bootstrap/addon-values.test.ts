@@ -70,7 +70,8 @@ describe("AddonValues", () => {
   });
 
   test("the cluster autoscaler keeps its values: region, cluster, the image of the cluster's minor", () => {
-    const v = addonHelmValues(input({}, { kubernetesVersion: "1.34" }));
+    const autoscaler = { addons: { karpenter: { enabled: false }, clusterAutoscaler: { enabled: true } } };
+    const v = addonHelmValues(input(autoscaler, { kubernetesVersion: "1.34" }));
     expect(v.clusterAutoscaler).toEqual({
       awsRegion: "eu-west-1",
       autoDiscovery: { clusterName: "c1" },
