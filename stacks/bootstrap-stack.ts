@@ -10,14 +10,18 @@ import { Construct } from "constructs";
 import type { EnvironmentConfig } from "../config/load";
 import { knownHosts, webhookSourceRanges } from "../config/gitlab-com";
 import {
+  enabledApps,
   gitopsProjectPath,
   gitSshUrl,
   gitlabIssuerHost,
   imageReceiverAudience,
+  managedNamespaces,
   receiverPath,
+  releaseProjects,
   syncPath,
 } from "../config/names";
 import { CLUSTER_AUTOSCALER_VERSIONS, KubernetesVersion } from "../config/versions";
+import { appFiles, ECR_REGISTRY_VAR } from "../constructs/bootstrap/app-files";
 import { BranchProtection } from "../constructs/bootstrap/branch-protection";
 import { CLUSTER_VARS_NAME, ClusterVars } from "../constructs/bootstrap/cluster-vars";
 import { CommitStatus } from "../constructs/bootstrap/commit-status";
@@ -49,7 +53,7 @@ export function gitopsFeatures(env: EnvironmentConfig): Feature[] {
   // The app's release pipeline reaches the Receiver through the webhook's TLS load balancer;
   // GitLab's ID tokens name an https issuer.
   const https = env.gitlab.baseUrl.startsWith("https://");
-  if (env.delivery?.appProject && env.gitops.webhook.enabled && env.gitops.webhook.hostname && https)
+  if (releaseProjects(env).size > 0 && env.gitops.webhook.enabled && env.gitops.webhook.hostname && https)
     features.push("image-receiver");
   return features;
 }
@@ -128,11 +132,13 @@ export class BootstrapStack extends TerraformStack {
       dependsOn: fluxMayPush,
     });
 
-    const namespaces = new ManagedNamespaces(this, "namespaces", { names: env.gitops.namespaces, dependsOn: [flux] });
+    // gitops.namespaces and the apps' namespaces: one that no app and no setting names any more goes.
+    const owned = managedNamespaces(env);
+    const namespaces = new ManagedNamespaces(this, "namespaces", { names: owned, dependsOn: [flux] });
     const reconciler = new TenantReconciler(this, "apps-reconciler", {
       name: APPS_RECONCILER.name,
       fluxNamespace: FLUX_NAMESPACE,
-      namespaces: env.gitops.namespaces,
+      namespaces: owned,
       fluxResources: APPS_RECONCILER.fluxResources.map((r) => ({ apiGroup: r.apiGroup, resources: [...r.resources] })),
       dependsOn: namespaces.namespaces,
     });
@@ -142,7 +148,8 @@ export class BootstrapStack extends TerraformStack {
         ENVIRONMENT: env.name,
         AWS_REGION: region,
         VPC_ID: core.getString(CORE_OUTPUTS.vpcId),
-        ECR_REPOSITORY_URL: core.getString(CORE_OUTPUTS.ecrRepositoryUrl),
+        // One registry host for every app: images are ${ECR_REGISTRY}/<environment>/<app>.
+        [ECR_REGISTRY_VAR]: core.getString(CORE_OUTPUTS.ecrRegistry),
       },
       dependsOn: [flux],
     });
@@ -200,27 +207,32 @@ export class BootstrapStack extends TerraformStack {
       });
     }
 
+    const values = {
+      ENVIRONMENT: env.name,
+      CLUSTER_NAME: env.cluster.name,
+      GIT_BRANCH: env.gitlab.branch,
+      CLUSTER_AUTOSCALER_CHART: CLUSTER_AUTOSCALER_VERSIONS.chart,
+      GITLAB_ISSUER_HOST: gitlabIssuerHost(env),
+      OIDC_AUDIENCE: imageReceiverAudience(env),
+    };
+    const features = gitopsFeatures(env);
     new GitopsFiles(this, "gitops-files", {
       project: projectId,
       branch: env.gitlab.branch,
-      values: {
-        ENVIRONMENT: env.name,
-        CLUSTER_NAME: env.cluster.name,
-        GIT_BRANCH: env.gitlab.branch,
-        APP_NAMESPACE: env.gitops.appNamespace,
-        APP_REPLICAS: env.gitops.appReplicas,
-        IMAGE_SEMVER_RANGE: env.gitops.imageSemverRange,
-        CLUSTER_AUTOSCALER_CHART: CLUSTER_AUTOSCALER_VERSIONS.chart,
-        GITLAB_ISSUER_HOST: gitlabIssuerHost(env),
-        APP_PROJECT: env.delivery?.appProject,
-        OIDC_AUDIENCE: imageReceiverAudience(env),
-      },
-      features: gitopsFeatures(env),
+      values,
+      features,
+      generated: appFiles({
+        values,
+        apps: enabledApps(env),
+        receiver: features.includes("image-receiver")
+          ? { issuerHost: values.GITLAB_ISSUER_HOST, audience: values.OIDC_AUDIENCE, clusterPath: syncPath(env) }
+          : undefined,
+      }),
       dependsOn: handoff,
     });
 
-    if (gitopsFeatures(env).includes("image-receiver")) {
-      // What the app's release pipeline needs (ci/app.gitlab-ci.yml: FLUX_RECEIVER_URL, FLUX_AUDIENCE); neither is a secret.
+    if (features.includes("image-receiver")) {
+      // What the apps' release pipelines need (ci/app.gitlab-ci.yml: FLUX_RECEIVER_URL, FLUX_AUDIENCE); neither is a secret.
       new TerraformOutput(this, "image_receiver_url", {
         value: `https://${env.gitops.webhook.hostname}${receiverPath(IMAGE_RECEIVER)}`,
         description:

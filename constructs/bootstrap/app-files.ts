@@ -1,0 +1,276 @@
+import { readdirSync, readFileSync } from "fs";
+import * as path from "path";
+import { Document } from "yaml";
+import type { AppSettings } from "../../config/schema-apps";
+import { API_VERSIONS, FLUX_NAMESPACE, IMAGE_RECEIVER } from "../flux/api";
+import { CONFIG_FILES_DIR, fillPlaceholders, RenderedFile, SynthValues } from "./gitops-files";
+
+/** The cluster-vars key holding the ECR registry host: images are `${ECR_REGISTRY}/<environment>/<app>`. */
+export const ECR_REGISTRY_VAR = "ECR_REGISTRY";
+
+/** The values an app's folder base may use besides SynthValues: `__APP_NAME__`, `__APP_NAMESPACE__`. */
+export interface AppValues extends SynthValues {
+  readonly APP_NAME: string;
+  readonly APP_NAMESPACE: string;
+}
+
+export interface AppFilesProps {
+  /** The environment: names the overlay folder `apps/<environment>` and the ECR repositories. */
+  readonly values: SynthValues;
+  /** The apps deployed here, by name, in a stable order. */
+  readonly apps: readonly (readonly [string, AppSettings])[];
+  /** The image Receiver (feature image-receiver): the GitLab issuer and audience it accepts. */
+  readonly receiver?: { readonly issuerHost: string; readonly audience: string; readonly clusterPath: string };
+  /** Where the folder bases live. @default config_files/ */
+  readonly dir?: string;
+}
+
+const yaml = (docs: object[], comment?: string) =>
+  docs
+    .map((d, i) => {
+      const doc = new Document(d, { version: "1.1" });
+      if (i === 0 && comment) doc.commentBefore = comment;
+      return doc.toString({ lineWidth: 0 });
+    })
+    .join("---\n");
+
+const file = (source: string, target: string, content: string, fluxOwned = false): RenderedFile => ({
+  source,
+  target,
+  content,
+  fluxOwned,
+});
+
+/**
+ * Every app's GitOps files, built from the configuration: its base (generated, or the team's
+ * folder), its overlay in `apps/<environment>/<app>/` (replicas, image, ImageRepository and
+ * ImagePolicy, the image-tag Component Flux owns), the environment's list of apps, and the image
+ * Receiver listing every app that releases from GitLab. Removing an app removes its files.
+ */
+export function appFiles(props: AppFilesProps): RenderedFile[] {
+  const env = props.values.ENVIRONMENT;
+  const files: RenderedFile[] = [];
+  for (const [name, app] of props.apps) {
+    const base =
+      app.manifests === "folder"
+        ? folderBase(name, { ...props.values, APP_NAME: name, APP_NAMESPACE: app.namespace }, props.dir)
+        : generatedBase(name, app);
+    files.push(...base, ...overlay(env, name, app));
+  }
+  files.push(
+    file(
+      "generated/apps/environment/kustomization.yaml",
+      `apps/${env}/kustomization.yaml`,
+      yaml(
+        [
+          {
+            apiVersion: "kustomize.config.k8s.io/v1beta1",
+            kind: "Kustomization",
+            resources: [...props.apps.map(([name]) => name), "image-automation.yaml"],
+          },
+        ],
+        ` The apps of ${env}, one folder each, from the configuration's apps (Terraform writes this file).`,
+      ),
+    ),
+  );
+  const releasing = props.apps.filter(([, app]) => app.project);
+  if (props.receiver && releasing.length > 0) files.push(receiverFile(props.receiver, releasing));
+  return files;
+}
+
+/** The team's own base: every YAML file of config_files/apps/base/<name>/, placeholders filled. */
+function folderBase(name: string, values: AppValues, dir = CONFIG_FILES_DIR): RenderedFile[] {
+  const folder = path.join(dir, "apps", "base", name);
+  return readdirSync(folder, { withFileTypes: true, recursive: true })
+    .filter((e) => e.isFile() && /\.ya?ml$/.test(e.name))
+    .map((e) => path.relative(folder, path.join(e.parentPath, e.name)).split(path.sep).join("/"))
+    .sort()
+    .map((relative) => {
+      const source = `apps/base/${name}/${relative}`;
+      const text = readFileSync(path.join(dir, source), "utf8");
+      return file(source, source, fillPlaceholders(text, values, `config_files/${source}`));
+    });
+}
+
+/** A Deployment hardened as the Pod Security "restricted" profile asks, its Service and the NetworkPolicy opening its port. */
+function generatedBase(name: string, app: AppSettings): RenderedFile[] {
+  const labels = { "app.kubernetes.io/name": name };
+  const metadata = { name, namespace: app.namespace, labels };
+  const probe = (periodSeconds: number) => ({ httpGet: { path: app.healthPath, port: "http" }, periodSeconds });
+  const deployment = {
+    apiVersion: "apps/v1",
+    kind: "Deployment",
+    metadata,
+    spec: {
+      selector: { matchLabels: labels },
+      template: {
+        metadata: { labels },
+        spec: {
+          automountServiceAccountToken: false,
+          securityContext: {
+            runAsNonRoot: true,
+            runAsUser: app.runAsUser,
+            runAsGroup: app.runAsUser,
+            fsGroup: app.runAsUser,
+            seccompProfile: { type: "RuntimeDefault" },
+          },
+          containers: [
+            {
+              name,
+              // The environment overlay's image-tag Component sets the ECR image and tag.
+              image: name,
+              ports: [{ name: "http", containerPort: app.port }],
+              securityContext: {
+                allowPrivilegeEscalation: false,
+                readOnlyRootFilesystem: true,
+                capabilities: { drop: ["ALL"] },
+              },
+              readinessProbe: probe(5),
+              livenessProbe: probe(20),
+              resources: { requests: { cpu: app.cpu, memory: app.memory }, limits: { memory: app.memory } },
+              volumeMounts: app.writablePaths.map((mountPath, i) => ({ name: `writable-${i}`, mountPath })),
+            },
+          ],
+          volumes: app.writablePaths.map((_p, i) => ({ name: `writable-${i}`, emptyDir: {} })),
+        },
+      },
+    },
+  };
+  const service = {
+    apiVersion: "v1",
+    kind: "Service",
+    metadata,
+    spec: { type: "ClusterIP", selector: labels, ports: [{ name: "http", port: 80, targetPort: "http" }] },
+  };
+  // The namespace denies all traffic by default (Terraform's policy): open the app's port to the cluster's pods.
+  const policy = {
+    apiVersion: "networking.k8s.io/v1",
+    kind: "NetworkPolicy",
+    metadata: { name: `${name}-allow-http`, namespace: app.namespace },
+    spec: {
+      podSelector: { matchLabels: labels },
+      policyTypes: ["Ingress"],
+      ingress: [{ from: [{ namespaceSelector: {} }], ports: [{ port: "http", protocol: "TCP" }] }],
+    },
+  };
+  const source = `generated/apps/${name}/base`;
+  return [
+    file(
+      `${source}/kustomization.yaml`,
+      `apps/base/${name}/kustomization.yaml`,
+      yaml([{ apiVersion: "kustomize.config.k8s.io/v1beta1", kind: "Kustomization", resources: ["manifests.yaml"] }]),
+    ),
+    file(
+      `${source}/manifests.yaml`,
+      `apps/base/${name}/manifests.yaml`,
+      yaml(
+        [deployment, service, policy],
+        ` ${name}, generated from the configuration (apps.${name}): non-root, read-only root filesystem, no capabilities,\n RuntimeDefault seccomp, no service-account token, probes, requests and a memory limit.`,
+      ),
+    ),
+  ];
+}
+
+/** apps/<environment>/<app>/: replicas, the image automation objects and the Flux-owned image tag. */
+function overlay(env: string, name: string, app: AppSettings): RenderedFile[] {
+  const folder = `apps/${env}/${name}`;
+  const source = `generated/apps/${name}/overlay`;
+  const image = {
+    apiVersion: API_VERSIONS.ImageRepository,
+    kind: "ImageRepository",
+    metadata: { name, namespace: FLUX_NAMESPACE },
+    // Credentials from EKS Pod Identity (the image-reflector's role reads every app repository).
+    spec: { image: `\${${ECR_REGISTRY_VAR}}/${env}/${name}`, interval: "1m0s", provider: "aws" },
+  };
+  const policy = {
+    apiVersion: API_VERSIONS.ImagePolicy,
+    kind: "ImagePolicy",
+    metadata: { name, namespace: FLUX_NAMESPACE },
+    spec: { imageRepositoryRef: { name }, policy: { semver: { range: app.semverRange } } },
+  };
+  // Written once by Terraform, then rewritten by Flux on the marked line only: kept to that line.
+  const setter = [
+    "# The image Flux rolls out. Terraform creates this file once; from then on Flux's image automation",
+    "# owns it and rewrites the tag on the marked line. Keep anything else out of this file.",
+    "apiVersion: kustomize.config.k8s.io/v1alpha1",
+    "kind: Component",
+    "metadata:",
+    `  name: ${name}-image-tag`,
+    "images:",
+    `  - name: ${name}`,
+    `    newName: \${${ECR_REGISTRY_VAR}}/${env}/${name}`,
+    `    newTag: 0.0.1 # {"$imagepolicy": "${FLUX_NAMESPACE}:${name}:tag"}`,
+    "",
+  ].join("\n");
+  return [
+    file(
+      `${source}/kustomization.yaml`,
+      `${folder}/kustomization.yaml`,
+      yaml(
+        [
+          {
+            apiVersion: "kustomize.config.k8s.io/v1beta1",
+            kind: "Kustomization",
+            resources: [`../../base/${name}`, "image.yaml"],
+            components: ["image-tag"],
+            replicas: [{ name, count: app.replicas }],
+          },
+        ],
+        ` ${name} in ${env}, owned by Terraform. The tag lives in image-tag/, the one file Flux rewrites.`,
+      ),
+    ),
+    file(
+      `${source}/image.yaml`,
+      `${folder}/image.yaml`,
+      yaml([image, policy], " Scan the app's ECR repository; pick the newest tag in its semver range for this environment."),
+    ),
+    file(`${source}/image-tag/kustomization.yaml`, `${folder}/image-tag/kustomization.yaml`, setter, true),
+  ];
+}
+
+/**
+ * The generic-oidc Receiver the apps' release pipelines call with a GitLab CI ID token: Flux
+ * verifies the signature, the audience and the claims, then scans the listed ImageRepositories.
+ * https://fluxcd.io/flux/components/notification/receivers/ (type generic-oidc, Flux 2.9)
+ */
+function receiverFile(
+  receiver: NonNullable<AppFilesProps["receiver"]>,
+  releasing: readonly (readonly [string, AppSettings])[],
+): RenderedFile {
+  // Project paths are `[A-Za-z0-9_.-/]` only (schema), so they sit safely in CEL string literals.
+  const projects = [...new Set(releasing.map(([, app]) => app.project!))].map((p) => `'${p}'`).join(", ");
+  const doc = {
+    apiVersion: API_VERSIONS.Receiver,
+    kind: "Receiver",
+    metadata: { name: IMAGE_RECEIVER.name, namespace: IMAGE_RECEIVER.namespace },
+    spec: {
+      type: "generic-oidc",
+      oidcProviders: [
+        {
+          issuerURL: `https://${receiver.issuerHost}`,
+          // A token minted for another cluster or service is refused.
+          audience: receiver.audience,
+          validations: [
+            {
+              expression: `claims.project_path in [${projects}]`,
+              message: "only the apps' release projects may trigger this cluster's image scan",
+            },
+            { expression: "claims.ref_type == 'tag'", message: "only tag pipelines release images" },
+            { expression: "claims.ref_protected == 'true'", message: "only protected tags release images" },
+          ],
+        },
+      ],
+      resources: releasing.map(([name]) => ({
+        apiVersion: API_VERSIONS.ImageRepository,
+        kind: "ImageRepository",
+        name,
+        namespace: FLUX_NAMESPACE,
+      })),
+    },
+  };
+  return file(
+    "generated/features/image-receiver/receiver.yaml",
+    `${receiver.clusterPath}/image-receiver/receiver.yaml`,
+    yaml([doc], " Wakes Flux the moment an app's release pipeline (ci/app.gitlab-ci.yml) has pushed an image."),
+  );
+}
