@@ -56,11 +56,7 @@ export const appSchema = z.strictObject({
   /** `generated`: a hardened base from the settings below; `folder`: config_files/apps/base/<name>/, kept by the team. */
   manifests: z.enum(["generated", "folder"]).default("generated"),
   /** Generated base: the HTTP path the readiness and liveness probes request. */
-  healthPath: z
-    .string()
-    .regex(MOUNT_PATH, "must be an absolute path such as /healthz")
-    .max(200)
-    .default("/"),
+  healthPath: z.string().regex(MOUNT_PATH, "must be an absolute path such as /healthz").max(200).default("/"),
   /** Generated base: the user id the container runs as (non-root; the image's files must allow it). */
   runAsUser: z.number().int().min(1, "must not be 0 (root)").max(2147483647).default(65532),
   /** Generated base: the CPU request per pod (no CPU limit: throttling hurts more than it protects). */
@@ -74,7 +70,9 @@ export const appSchema = z.strictObject({
 });
 
 export const appsSchema = z.record(
-  z.string().regex(APP_NAME, "must be 1-40 lowercase letters, digits and inner '-', starting with a letter (a DNS label)"),
+  z
+    .string()
+    .regex(APP_NAME, "must be 1-40 lowercase letters, digits and inner '-', starting with a letter (a DNS label)"),
   appSchema,
 );
 
@@ -83,7 +81,8 @@ export type AppSettings = z.output<typeof appSchema>;
 /** The README configuration table's "allowed / meaning" text for each key above (config/reference.ts). */
 export const APPS_RULES: Record<string, string> = {
   "apps.<name>.enabled": "`false` leaves the app out of this environment (no registry, no manifests)",
-  "apps.<name>.namespace": "DNS label; Terraform creates it (with `gitops.namespaces`); not `default`, `kube-*`, `flux-system`",
+  "apps.<name>.namespace":
+    "DNS label; Terraform creates it (with `gitops.namespaces`); not `default`, `kube-*`, `flux-system`",
   "apps.<name>.port": "1024-65535: the container port; the Service's port 80 forwards to it",
   "apps.<name>.replicas": "1-100",
   "apps.<name>.semverRange": "a non-blank semver range Flux accepts (`0.0.x`, `>=1.0.0 <2.0.0`, `^1.2 || ~2.0`)",
@@ -95,5 +94,6 @@ export const APPS_RULES: Record<string, string> = {
   "apps.<name>.runAsUser": "generated: non-root user id the container runs as",
   "apps.<name>.cpu": "generated: CPU request (`100m`, `0.5`); no CPU limit",
   "apps.<name>.memory": "generated: memory request and limit (`128Mi`, `1Gi`)",
-  "apps.<name>.writablePaths": "generated: distinct absolute paths mounted as emptyDir (the root filesystem is read-only)",
+  "apps.<name>.writablePaths":
+    "generated: distinct absolute paths mounted as emptyDir (the root filesystem is read-only)",
 };

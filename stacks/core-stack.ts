@@ -1,6 +1,6 @@
 import { DataAwsPartition } from "@cdktf/provider-aws/lib/data-aws-partition";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
-import { Fn, TerraformOutput, TerraformStack } from "cdktf";
+import { Fn, TerraformOutput, TerraformStack, Token } from "cdktf";
 import { Construct } from "constructs";
 import type { EnvironmentConfig } from "../config/load";
 import {
@@ -196,7 +196,7 @@ export class CoreStack extends TerraformStack {
       });
     }
 
-    const outputs: Record<keyof typeof CORE_OUTPUTS, { value: string | Record<string, string>; description: string }> = {
+    const outputs: Record<keyof typeof CORE_OUTPUTS, { value: unknown; description: string }> = {
       clusterName: { value: clusterName, description: "EKS cluster name" },
       clusterEndpoint: { value: eks.cluster.endpoint, description: "Kubernetes API server URL" },
       clusterCaData: {
@@ -207,7 +207,8 @@ export class CoreStack extends TerraformStack {
       vpcId: { value: network.vpc.id, description: "VPC id" },
       ecrRegistry: { value: registryHost, description: "ECR registry host of every app repository" },
       ecrRepositoryUrls: {
-        value: Object.fromEntries([...registries].map(([app, r]) => [app, r.repository.repositoryUrl])),
+        // A map as a token: cdktf's own walk of an object output calls Node's deprecated util.isArray.
+        value: Token.asAny(Object.fromEntries([...registries].map(([app, r]) => [app, r.repository.repositoryUrl]))),
         description: "ECR repository URL of each app, by app name (push images here)",
       },
       configureKubectl: {
@@ -219,7 +220,7 @@ export class CoreStack extends TerraformStack {
     };
     if (pushRoles.length > 0) {
       new TerraformOutput(this, "ecr_push_role_arns", {
-        value: Object.fromEntries(pushRoles.map(([project, role]) => [project, role.ciRole.role.arn])),
+        value: Token.asAny(Object.fromEntries(pushRoles.map(([project, role]) => [project, role.ciRole.role.arn]))),
         description: "AWS_ROLE_ARN of each release project's image push job, by project path",
       });
     }

@@ -222,7 +222,10 @@ function overlay(env: string, name: string, app: AppSettings): RenderedFile[] {
     file(
       `${source}/image.yaml`,
       `${folder}/image.yaml`,
-      yaml([image, policy], " Scan the app's ECR repository; pick the newest tag in its semver range for this environment."),
+      yaml(
+        [image, policy],
+        " Scan the app's ECR repository; pick the newest tag in its semver range for this environment.",
+      ),
     ),
     file(`${source}/image-tag/kustomization.yaml`, `${folder}/image-tag/kustomization.yaml`, setter, true),
   ];
