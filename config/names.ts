@@ -40,7 +40,7 @@ export const releaseProjects = (env: EnvironmentConfig): Map<string, string[]> =
 
 /** The push role of one release project (a hash keeps it within IAM's 64 characters and stable per project). */
 export const ecrPushRoleName = (env: EnvironmentConfig, project: string) =>
-  `${env.cluster.name}-ecr-push-${createHash("sha256").update(project).digest("hex").slice(0, 8)}`;
+  `${env.cluster.name}-gitlab-push-${createHash("sha256").update(project).digest("hex").slice(0, 8)}`;
 
 /** The CloudWatch log group of the VPC's flow logs. */
 export const flowLogGroupName = (env: EnvironmentConfig) => `/aws/vpc/${env.cluster.name}/flow-logs`;

@@ -61,7 +61,7 @@ describe.each(envs.map((env, i) => [env.name, env, i] as const))("environment %s
       `${name}/worker`,
     ]);
     expect(Object.keys(json.output[CORE_OUTPUTS.ecrRepositoryUrls].value)).toEqual(["api", "nginx", "worker"]);
-    const pushRoles = resources(json, "aws_iam_role").filter((r) => String(r.name).includes("-ecr-push-"));
+    const pushRoles = resources(json, "aws_iam_role").filter((r) => String(r.name).includes("-gitlab-push-"));
     expect(pushRoles.map((r) => r.name).sort()).toEqual(
       ["my-group/api", "my-group/nginx-app", "my-group/worker"].map((p) => ecrPushRoleName(env, p)).sort(),
     );
