@@ -1,7 +1,8 @@
 import { spawnSync } from "child_process";
-import { mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "fs";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "fs";
 import { tmpdir } from "os";
 import * as path from "path";
+import { parse, stringify } from "yaml";
 
 // `npm run bench`: medians of several runs of what a user and CI wait for, against the targets
 // in the README. Peak memory is the largest single process (GNU time's %M), as the CLI runs
@@ -73,6 +74,67 @@ function floorProject(): string {
   return dir;
 }
 
+/** The app counts the scale rows synthesize. */
+const APP_COUNTS = [1, 10, 50, 200];
+
+/**
+ * A configuration folder like config/ whose dev environment runs `count` generated apps, in ten
+ * namespaces and ten release projects (so namespaces and push roles are shared, as in real use).
+ */
+function appsConfig(count: number): string {
+  const dir = mkdtempSync(path.join(tmpdir(), `bench-apps-${count}-`));
+  mkdirSync(path.join(dir, "environments"));
+  const read = (file: string) => parse(readFileSync(path.join(root, "config", file), "utf8"));
+  const defaults = read("defaults.yaml");
+  defaults.apps = Object.fromEntries(
+    Array.from({ length: count }, (_v, i) => [
+      `app-${i + 1}`,
+      { namespace: `team-${i % 10}`, project: `my-group/team-${i % 10}`, port: 8080 + (i % 100) },
+    ]),
+  );
+  const dev = read("environments/dev.yaml");
+  delete dev.apps;
+  writeFileSync(path.join(dir, "defaults.yaml"), stringify(defaults));
+  writeFileSync(path.join(dir, "environments", "dev.yaml"), stringify(dev));
+  return dir;
+}
+
+/** `cdktf synth` of the app with 1, 10, 50 and 200 apps, against the floor; the cost per added app. */
+function scale(floor: Sample, out: string): [string, boolean][] {
+  const results = APP_COUNTS.map((count) => {
+    const dir = appsConfig(count);
+    try {
+      const run = bench(
+        `cdktf synth, ${count} app${count > 1 ? "s" : ""}`,
+        runs,
+        [cdktf, "synth", "--output", path.join(out, `apps-${count}`)],
+        root,
+        {
+          GITOPS_CONFIG_DIR: dir,
+          GITOPS_ENV: "dev",
+        },
+      );
+      return { count, ...run };
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+  const at = (count: number) => results.find((r) => r.count === count)!;
+  const slope = (a: number, b: number) => (at(b).seconds - at(a).seconds) / (b - a);
+  const [early, late] = [slope(10, 50), slope(50, 200)];
+  const ratio = (count: number) => at(count).seconds / floor.seconds;
+  process.stdout.write(
+    `  cost per added app: ${(slope(1, 200) * 1000).toFixed(1)} ms (10→50: ${(early * 1000).toFixed(1)} ms, 50→200: ${(late * 1000).toFixed(1)} ms)\n`,
+  );
+  return [
+    [`50 apps within 1.25x of the floor (${ratio(50).toFixed(2)}x)`, ratio(50) <= 1.25],
+    [`50 apps under 400 MB (${at(50).peakMb.toFixed(0)} MB)`, at(50).peakMb < 400],
+    [`200 apps within 1.5x of the floor (${ratio(200).toFixed(2)}x)`, ratio(200) <= 1.5],
+    // Linear: an app costs no more among 200 than among 50 (2 ms of slack for timer noise).
+    [`cost per app linear (50→200 ${(late * 1000).toFixed(1)} ms ≤ 2 × 10→50)`, late <= 2 * early + 0.002],
+  ];
+}
+
 function main(): void {
   const out = mkdtempSync(path.join(tmpdir(), "bench-out-"));
   const floorDir = floorProject();
@@ -86,7 +148,14 @@ function main(): void {
       [cdktf, "synth", "--output", path.join(out, "floor")],
       floorDir,
     );
+    if (process.env.BENCH_SCOPE === "apps") {
+      const checks = scale(floor, out);
+      for (const [text, ok] of checks) process.stdout.write(`  ${ok ? "met " : "MISS"}  ${text}\n`);
+      process.exitCode = checks.every(([, ok]) => ok) ? 0 : 1;
+      return;
+    }
     const full = bench("cdktf synth, this app", runs, [cdktf, "synth", "--output", path.join(out, "app")], root);
+    const apps = scale(floor, out);
     const own = bench(
       "app synth without the CLI",
       runs,
@@ -114,6 +183,7 @@ function main(): void {
       // The suite runs real Terraform plans (core as JSON and HCL, ci), ~70 kustomize builds of the
       // render check and a GitLab CI emulator: minutes, not seconds, on 2 cores.
       [`npm test under 240 s (${test.seconds.toFixed(1)} s)`, test.seconds < 240],
+      ...apps,
     ];
     for (const [text, ok] of checks) process.stdout.write(`  ${ok ? "met " : "MISS"}  ${text}\n`);
     process.exitCode = checks.every(([, ok]) => ok) ? 0 : 1;

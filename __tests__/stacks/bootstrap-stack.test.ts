@@ -233,7 +233,7 @@ describe("bootstrap stack invariants", () => {
   test("files are base64 at synth, so Flux's ${VAR} placeholders reach Git literally", () => {
     expect(files.every((f) => f.encoding === "base64")).toBe(true);
     const image = files.find((f) => f.file_path === "apps/dev/nginx/image.yaml")!;
-    expect(decoded(image)).toContain("image: ${ECR_REGISTRY}/dev/nginx");
+    expect(decoded(image)).toContain('image: "${ECR_REGISTRY}/dev/nginx"');
     for (const f of files) expect(f.content).not.toContain("${");
   });
 

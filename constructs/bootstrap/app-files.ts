@@ -1,9 +1,9 @@
 import { readdirSync, readFileSync } from "fs";
 import * as path from "path";
-import { Document } from "yaml";
 import type { AppSettings } from "../../config/schema-apps";
 import { API_VERSIONS, FLUX_NAMESPACE, IMAGE_RECEIVER } from "../flux/api";
 import { CONFIG_FILES_DIR, fillPlaceholders, RenderedFile, SynthValues } from "./gitops-files";
+import { yamlText } from "./yaml-text";
 
 /** The cluster-vars key holding the ECR registry host: images are `${ECR_REGISTRY}/<environment>/<app>`. */
 export const ECR_REGISTRY_VAR = "ECR_REGISTRY";
@@ -25,14 +25,7 @@ export interface AppFilesProps {
   readonly dir?: string;
 }
 
-const yaml = (docs: object[], comment?: string) =>
-  docs
-    .map((d, i) => {
-      const doc = new Document(d, { version: "1.1" });
-      if (i === 0 && comment) doc.commentBefore = comment;
-      return doc.toString({ lineWidth: 0 });
-    })
-    .join("---\n");
+const yaml = yamlText;
 
 const file = (source: string, target: string, content: string, fluxOwned = false): RenderedFile => ({
   source,
@@ -69,7 +62,7 @@ export function appFiles(props: AppFilesProps): RenderedFile[] {
             resources: [...props.apps.map(([name]) => name), "image-automation.yaml"],
           },
         ],
-        ` The apps of ${env}, one folder each, from the configuration's apps (Terraform writes this file).`,
+        `The apps of ${env}, one folder each, from the configuration's apps (Terraform writes this file).`,
       ),
     ),
   );
@@ -165,7 +158,7 @@ function generatedBase(name: string, app: AppSettings): RenderedFile[] {
       `apps/base/${name}/manifests.yaml`,
       yaml(
         [deployment, service, policy],
-        ` ${name}, generated from the configuration (apps.${name}): non-root, read-only root filesystem, no capabilities,\n RuntimeDefault seccomp, no service-account token, probes, requests and a memory limit.`,
+        `${name}, generated from the configuration (apps.${name}): non-root, read-only root filesystem, no capabilities,\nRuntimeDefault seccomp, no service-account token, probes, requests and a memory limit.`,
       ),
     ),
   ];
@@ -216,7 +209,7 @@ function overlay(env: string, name: string, app: AppSettings): RenderedFile[] {
             replicas: [{ name, count: app.replicas }],
           },
         ],
-        ` ${name} in ${env}, owned by Terraform. The tag lives in image-tag/, the one file Flux rewrites.`,
+        `${name} in ${env}, owned by Terraform. The tag lives in image-tag/, the one file Flux rewrites.`,
       ),
     ),
     file(
@@ -224,7 +217,7 @@ function overlay(env: string, name: string, app: AppSettings): RenderedFile[] {
       `${folder}/image.yaml`,
       yaml(
         [image, policy],
-        " Scan the app's ECR repository; pick the newest tag in its semver range for this environment.",
+        "Scan the app's ECR repository; pick the newest tag in its semver range for this environment.",
       ),
     ),
     file(`${source}/image-tag/kustomization.yaml`, `${folder}/image-tag/kustomization.yaml`, setter, true),
@@ -274,6 +267,6 @@ function receiverFile(
   return file(
     "generated/features/image-receiver/receiver.yaml",
     `${receiver.clusterPath}/image-receiver/receiver.yaml`,
-    yaml([doc], " Wakes Flux the moment an app's release pipeline (ci/app.gitlab-ci.yml) has pushed an image."),
+    yaml([doc], "Wakes Flux the moment an app's release pipeline (ci/app.gitlab-ci.yml) has pushed an image."),
   );
 }

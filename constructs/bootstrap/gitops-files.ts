@@ -1,5 +1,5 @@
 import { RepositoryFile } from "@cdktf/provider-gitlab/lib/repository-file";
-import { ITerraformDependable } from "cdktf";
+import { dependable, ITerraformDependable, TerraformResource } from "cdktf";
 import { Construct } from "constructs";
 import { readdirSync, readFileSync } from "fs";
 import * as path from "path";
@@ -165,22 +165,28 @@ export class GitopsFiles extends Construct {
       if (seen.has(file.target)) throw new Error(`GitopsFiles: two files would be committed to ${file.target}`);
       seen.add(file.target);
     }
-    this.files = files.map(
-      (file) =>
-        // Ids come from the source path, so a renamed cluster or environment moves files in place.
-        new RepositoryFile(this, file.source.replace(/[^A-Za-z0-9]+/g, "-"), {
-          project: props.project,
-          branch: props.branch,
-          filePath: file.target,
-          encoding: "base64",
-          content: Buffer.from(file.content, "utf8").toString("base64"),
-          createCommitMessage: `chore(${env}): add ${file.target} [terraform]`,
-          updateCommitMessage: `chore(${env}): update ${file.target} [terraform]`,
-          deleteCommitMessage: `chore(${env}): remove ${file.target} [terraform]`,
-          // Flux commits new image tags into this file; re-applying must not put the old tag back.
-          lifecycle: file.fluxOwned ? { ignoreChanges: ["content"] } : undefined,
-          dependsOn: props.dependsOn,
-        }),
+    // Dependencies as plain `type.name` addresses, written once and shared by every file: as
+    // tokens, cdktf would create and resolve one per dependency and file, the largest cost of
+    // synthesizing 200 apps (the JSON is the same).
+    const dependsOn = props.dependsOn?.map((d) =>
+      d instanceof TerraformResource ? `${d.terraformResourceType}.${d.friendlyUniqueId}` : dependable(d),
     );
+    this.files = files.map((file) => {
+      // Ids come from the source path, so a renamed cluster or environment moves files in place.
+      const resource = new RepositoryFile(this, file.source.replace(/[^A-Za-z0-9]+/g, "-"), {
+        project: props.project,
+        branch: props.branch,
+        filePath: file.target,
+        encoding: "base64",
+        content: Buffer.from(file.content, "utf8").toString("base64"),
+        createCommitMessage: `chore(${env}): add ${file.target} [terraform]`,
+        updateCommitMessage: `chore(${env}): update ${file.target} [terraform]`,
+        deleteCommitMessage: `chore(${env}): remove ${file.target} [terraform]`,
+        // Flux commits new image tags into this file; re-applying must not put the old tag back.
+        lifecycle: file.fluxOwned ? { ignoreChanges: ["content"] } : undefined,
+      });
+      resource.dependsOn = dependsOn;
+      return resource;
+    });
   }
 }
