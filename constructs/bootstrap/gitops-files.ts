@@ -1,5 +1,5 @@
 import { RepositoryFile } from "@cdktf/provider-gitlab/lib/repository-file";
-import { dependable, ITerraformDependable, TerraformResource } from "cdktf";
+import { DataResource, ITerraformDependable } from "cdktf";
 import { Construct } from "constructs";
 import { readdirSync, readFileSync } from "fs";
 import * as path from "path";
@@ -155,6 +155,8 @@ export interface GitopsFilesProps {
  */
 export class GitopsFiles extends Construct {
   public readonly files: RepositoryFile[];
+  /** What every file waits for: the prerequisites in `dependsOn`, gathered once. */
+  public readonly ready?: DataResource;
 
   constructor(scope: Construct, id: string, props: GitopsFilesProps) {
     super(scope, id);
@@ -165,12 +167,14 @@ export class GitopsFiles extends Construct {
       if (seen.has(file.target)) throw new Error(`GitopsFiles: two files would be committed to ${file.target}`);
       seen.add(file.target);
     }
-    // Dependencies as plain `type.name` addresses, written once and shared by every file: as
-    // tokens, cdktf would create and resolve one per dependency and file, the largest cost of
-    // synthesizing 200 apps (the JSON is the same).
-    const dependsOn = props.dependsOn?.map((d) =>
-      d instanceof TerraformResource ? `${d.terraformResourceType}.${d.friendlyUniqueId}` : dependable(d),
-    );
+    // Every file waits for one `terraform_data` that waits for what must exist first: one
+    // dependency per file instead of one per file and prerequisite, which cdktf resolves one by
+    // one (the largest cost of synthesizing 200 apps). Its address is written as plain text for
+    // the same reason (a token per file captures a stack trace).
+    const ready = (this.ready = props.dependsOn?.length
+      ? new DataResource(this, "ready", { dependsOn: props.dependsOn })
+      : undefined);
+    const dependsOn = ready ? [`${ready.terraformResourceType}.${ready.friendlyUniqueId}`] : undefined;
     this.files = files.map((file) => {
       // Ids come from the source path, so a renamed cluster or environment moves files in place.
       const resource = new RepositoryFile(this, file.source.replace(/[^A-Za-z0-9]+/g, "-"), {
