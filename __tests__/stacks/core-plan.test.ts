@@ -6,7 +6,7 @@ import { formatHcl } from "../../scripts/export-hcl";
 import { findProviderSource, planConfiguration, terraformVersion } from "../../scripts/offline-plan";
 import { CoreStack } from "../../stacks/core-stack";
 import { finishSynth, lockFilePath } from "../../stacks/terraform-settings";
-import { environment, Json, synth } from "../helpers";
+import { environment, Json, synth, THREE_APPS } from "../helpers";
 
 // The real Terraform and the real aws provider (from a filesystem mirror, else the registry)
 // validate and plan the synthesized core stack with no AWS account, twice at once: from the
@@ -54,7 +54,10 @@ describe("core stack, planned by the real Terraform", () => {
       const env = environment("dev", {
         network: { natGateways: "one-per-az" },
         cluster: { adminPrincipalArns: ["arn:aws:iam::123456789012:role/admin"] },
+        // nginx and two more apps, each with its own release project.
+        apps: THREE_APPS,
       });
+      const apps = Object.keys(env.apps).length;
       const lock = readFileSync(lockFilePath(PROJECT, "core"), "utf8");
       const [plan, fromHcl] = await Promise.all([
         planConfiguration(
@@ -88,13 +91,13 @@ describe("core stack, planned by the real Terraform", () => {
         aws_launch_template: 1,
         aws_eks_addon: env.cluster.addons.length,
         aws_eks_pod_identity_association: 2,
-        aws_ecr_repository: 1,
-        aws_ecr_lifecycle_policy: 1,
+        aws_ecr_repository: apps,
+        aws_ecr_lifecycle_policy: apps,
         terraform_data: 1,
       });
       // cluster, node, EBS CSI, VPC CNI, image reflector, cluster autoscaler and flow log roles,
-      // and the app's ECR push role.
-      expect(plan.countsByType.aws_iam_role).toBe(8);
+      // and one ECR push role per release project (one per app here).
+      expect(plan.countsByType.aws_iam_role).toBe(7 + apps);
 
       // The HCL plans to exactly the same, resource by resource.
       expect(Object.keys(fromHcl.plannedValues).sort()).toEqual(Object.keys(plan.plannedValues).sort());
