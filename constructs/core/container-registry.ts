@@ -42,11 +42,6 @@ export interface ContainerRegistryProps {
 export class ContainerRegistry extends Construct {
   public readonly repository: EcrRepository;
 
-  /** An IAM policy that reads this repository's tags and images, and nothing else in ECR. */
-  public readPolicy(): string {
-    return ecrReadPolicy(this.repository.arn);
-  }
-
   constructor(scope: Construct, id: string, props: ContainerRegistryProps) {
     super(scope, id);
     const keepImages = props.keepImages ?? 30;
