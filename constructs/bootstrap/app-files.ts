@@ -3,6 +3,7 @@ import * as path from "path";
 import type { AppSettings } from "../../config/schema-apps";
 import { API_VERSIONS, FLUX_NAMESPACE, IMAGE_RECEIVER } from "../flux/api";
 import { CONFIG_FILES_DIR, fillPlaceholders, RenderedFile, SynthValues } from "./gitops-files";
+import { generatedBase } from "./generated-base";
 import { yamlText } from "./yaml-text";
 
 /** The cluster-vars key holding the ECR registry host: images are `${ECR_REGISTRY}/<environment>/<app>`. */
@@ -24,8 +25,6 @@ export interface AppFilesProps {
   /** Where the folder bases live. @default config_files/ */
   readonly dir?: string;
 }
-
-const yaml = yamlText;
 
 const file = (source: string, target: string, content: string, fluxOwned = false): RenderedFile => ({
   source,
@@ -54,7 +53,7 @@ export function appFiles(props: AppFilesProps): RenderedFile[] {
     file(
       "generated/apps/environment/kustomization.yaml",
       `apps/${env}/kustomization.yaml`,
-      yaml(
+      yamlText(
         [
           {
             apiVersion: "kustomize.config.k8s.io/v1beta1",
@@ -83,85 +82,6 @@ function folderBase(name: string, values: AppValues, dir = CONFIG_FILES_DIR): Re
       const text = readFileSync(path.join(dir, source), "utf8");
       return file(source, source, fillPlaceholders(text, values, `config_files/${source}`));
     });
-}
-
-/** A Deployment hardened as the Pod Security "restricted" profile asks, its Service and the NetworkPolicy opening its port. */
-function generatedBase(name: string, app: AppSettings): RenderedFile[] {
-  const labels = { "app.kubernetes.io/name": name };
-  const metadata = { name, namespace: app.namespace, labels };
-  const probe = (periodSeconds: number) => ({ httpGet: { path: app.healthPath, port: "http" }, periodSeconds });
-  const deployment = {
-    apiVersion: "apps/v1",
-    kind: "Deployment",
-    metadata,
-    spec: {
-      selector: { matchLabels: labels },
-      template: {
-        metadata: { labels },
-        spec: {
-          automountServiceAccountToken: false,
-          securityContext: {
-            runAsNonRoot: true,
-            runAsUser: app.runAsUser,
-            runAsGroup: app.runAsUser,
-            fsGroup: app.runAsUser,
-            seccompProfile: { type: "RuntimeDefault" },
-          },
-          containers: [
-            {
-              name,
-              // The environment overlay's image-tag Component sets the ECR image and tag.
-              image: name,
-              ports: [{ name: "http", containerPort: app.port }],
-              securityContext: {
-                allowPrivilegeEscalation: false,
-                readOnlyRootFilesystem: true,
-                capabilities: { drop: ["ALL"] },
-              },
-              readinessProbe: probe(5),
-              livenessProbe: probe(20),
-              resources: { requests: { cpu: app.cpu, memory: app.memory }, limits: { memory: app.memory } },
-              volumeMounts: app.writablePaths.map((mountPath, i) => ({ name: `writable-${i}`, mountPath })),
-            },
-          ],
-          volumes: app.writablePaths.map((_p, i) => ({ name: `writable-${i}`, emptyDir: {} })),
-        },
-      },
-    },
-  };
-  const service = {
-    apiVersion: "v1",
-    kind: "Service",
-    metadata,
-    spec: { type: "ClusterIP", selector: labels, ports: [{ name: "http", port: 80, targetPort: "http" }] },
-  };
-  // The namespace denies all traffic by default (Terraform's policy): open the app's port to the cluster's pods.
-  const policy = {
-    apiVersion: "networking.k8s.io/v1",
-    kind: "NetworkPolicy",
-    metadata: { name: `${name}-allow-http`, namespace: app.namespace },
-    spec: {
-      podSelector: { matchLabels: labels },
-      policyTypes: ["Ingress"],
-      ingress: [{ from: [{ namespaceSelector: {} }], ports: [{ port: "http", protocol: "TCP" }] }],
-    },
-  };
-  const source = `generated/apps/${name}/base`;
-  return [
-    file(
-      `${source}/kustomization.yaml`,
-      `apps/base/${name}/kustomization.yaml`,
-      yaml([{ apiVersion: "kustomize.config.k8s.io/v1beta1", kind: "Kustomization", resources: ["manifests.yaml"] }]),
-    ),
-    file(
-      `${source}/manifests.yaml`,
-      `apps/base/${name}/manifests.yaml`,
-      yaml(
-        [deployment, service, policy],
-        `${name}, generated from the configuration (apps.${name}): non-root, read-only root filesystem, no capabilities,\nRuntimeDefault seccomp, no service-account token, probes, requests and a memory limit.`,
-      ),
-    ),
-  ];
 }
 
 /** apps/<environment>/<app>/: replicas, the image automation objects and the Flux-owned image tag. */
@@ -199,7 +119,7 @@ function overlay(env: string, name: string, app: AppSettings): RenderedFile[] {
     file(
       `${source}/kustomization.yaml`,
       `${folder}/kustomization.yaml`,
-      yaml(
+      yamlText(
         [
           {
             apiVersion: "kustomize.config.k8s.io/v1beta1",
@@ -215,7 +135,7 @@ function overlay(env: string, name: string, app: AppSettings): RenderedFile[] {
     file(
       `${source}/image.yaml`,
       `${folder}/image.yaml`,
-      yaml(
+      yamlText(
         [image, policy],
         "Scan the app's ECR repository; pick the newest tag in its semver range for this environment.",
       ),
@@ -267,6 +187,6 @@ function receiverFile(
   return file(
     "generated/features/image-receiver/receiver.yaml",
     `${receiver.clusterPath}/image-receiver/receiver.yaml`,
-    yaml([doc], "Wakes Flux the moment an app's release pipeline (ci/app.gitlab-ci.yml) has pushed an image."),
+    yamlText([doc], "Wakes Flux the moment an app's release pipeline (ci/app.gitlab-ci.yml) has pushed an image."),
   );
 }
