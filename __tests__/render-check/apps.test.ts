@@ -74,11 +74,9 @@ test("removing an app from the configuration removes its files, repository and n
   const [before, after] = [committedTree(env), committedTree(without)];
   const gone = [...before.files.keys()].filter((f) => !after.files.has(f));
   expect(gone.sort()).toEqual([
-    "apps/base/worker/kustomization.yaml",
-    "apps/base/worker/manifests.yaml",
     "apps/dev/worker/image-tag/kustomization.yaml",
-    "apps/dev/worker/image.yaml",
     "apps/dev/worker/kustomization.yaml",
+    "apps/dev/worker/manifests.yaml",
   ]);
   const namespaces = (t: typeof before) =>
     t.terraformObjects.filter((o) => o.kind === "Namespace").map((o) => o.metadata.name);

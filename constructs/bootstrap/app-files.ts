@@ -3,7 +3,7 @@ import * as path from "path";
 import type { AppSettings } from "../../config/schema-apps";
 import { API_VERSIONS, FLUX_NAMESPACE, IMAGE_RECEIVER } from "../flux/api";
 import { CONFIG_FILES_DIR, fillPlaceholders, RenderedFile, SynthValues } from "./gitops-files";
-import { generatedBase } from "./generated-base";
+import { generatedWorkload } from "./generated-workload";
 import { yamlText } from "./yaml-text";
 
 /** The cluster-vars key holding the ECR registry host: images are `${ECR_REGISTRY}/<environment>/<app>`. */
@@ -34,20 +34,22 @@ const file = (source: string, target: string, content: string, fluxOwned = false
 });
 
 /**
- * Every app's GitOps files, built from the configuration: its base (generated, or the team's
- * folder), its overlay in `apps/<environment>/<app>/` (replicas, image, ImageRepository and
- * ImagePolicy, the image-tag Component Flux owns), the environment's list of apps, and the image
- * Receiver listing every app that releases from GitLab. Removing an app removes its files.
+ * Every app's GitOps files, built from the configuration: its folder `apps/<environment>/<app>/`
+ * (replicas, the image, ImageRepository and ImagePolicy, the image-tag Component Flux owns, and a
+ * generated app's workload; a folder app's base is the team's `apps/base/<app>/`), the
+ * environment's list of apps, and the image Receiver listing every app that releases from GitLab.
+ * Removing an app removes its files. A generated app is three files, not a base of its own: each
+ * environment's repository is its own anyway, and every file is a Terraform resource (README
+ * "Performance").
  */
 export function appFiles(props: AppFilesProps): RenderedFile[] {
   const env = props.values.ENVIRONMENT;
   const files: RenderedFile[] = [];
   for (const [name, app] of props.apps) {
-    const base =
-      app.manifests === "folder"
-        ? folderBase(name, { ...props.values, APP_NAME: name, APP_NAMESPACE: app.namespace }, props.dir)
-        : generatedBase(name, app);
-    files.push(...base, ...overlay(env, name, app));
+    if (app.manifests === "folder") {
+      files.push(...folderBase(name, { ...props.values, APP_NAME: name, APP_NAMESPACE: app.namespace }, props.dir));
+      files.push(...overlay(env, name, app));
+    } else files.push(...overlay(env, name, app, generatedWorkload(name, app)));
   }
   files.push(
     file(
@@ -84,8 +86,8 @@ function folderBase(name: string, values: AppValues, dir = CONFIG_FILES_DIR): Re
     });
 }
 
-/** apps/<environment>/<app>/: replicas, the image automation objects and the Flux-owned image tag. */
-function overlay(env: string, name: string, app: AppSettings): RenderedFile[] {
+/** apps/<environment>/<app>/: replicas, the image automation objects, the Flux-owned image tag, and a generated workload. */
+function overlay(env: string, name: string, app: AppSettings, workload?: object[]): RenderedFile[] {
   const folder = `apps/${env}/${name}`;
   const source = `generated/apps/${name}/overlay`;
   const image = {
@@ -124,7 +126,7 @@ function overlay(env: string, name: string, app: AppSettings): RenderedFile[] {
           {
             apiVersion: "kustomize.config.k8s.io/v1beta1",
             kind: "Kustomization",
-            resources: [`../../base/${name}`, "image.yaml"],
+            resources: workload ? ["manifests.yaml"] : [`../../base/${name}`, "image.yaml"],
             components: ["image-tag"],
             replicas: [{ name, count: app.replicas }],
           },
@@ -132,14 +134,23 @@ function overlay(env: string, name: string, app: AppSettings): RenderedFile[] {
         `${name} in ${env}, owned by Terraform. The tag lives in image-tag/, the one file Flux rewrites.`,
       ),
     ),
-    file(
-      `${source}/image.yaml`,
-      `${folder}/image.yaml`,
-      yamlText(
-        [image, policy],
-        "Scan the app's ECR repository; pick the newest tag in its semver range for this environment.",
-      ),
-    ),
+    workload
+      ? file(
+          `${source}/manifests.yaml`,
+          `${folder}/manifests.yaml`,
+          yamlText(
+            [...workload, image, policy],
+            `${name}, generated from the configuration (apps.${name}): non-root, read-only root filesystem, no\ncapabilities, RuntimeDefault seccomp, no service-account token, probes, requests and a memory limit;\nits ECR repository scanned, the newest tag in its semver range picked for this environment.`,
+          ),
+        )
+      : file(
+          `${source}/image.yaml`,
+          `${folder}/image.yaml`,
+          yamlText(
+            [image, policy],
+            "Scan the app's ECR repository; pick the newest tag in its semver range for this environment.",
+          ),
+        ),
     file(`${source}/image-tag/kustomization.yaml`, `${folder}/image-tag/kustomization.yaml`, setter, true),
   ];
 }

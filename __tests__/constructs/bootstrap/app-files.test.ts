@@ -17,15 +17,13 @@ const docs = (text: string): Json[] => parseAllDocuments(text, { version: "1.1" 
 const byTarget = (files: ReturnType<typeof render>, target: string) => files.find((f) => f.target === target)!;
 
 describe("appFiles", () => {
-  test("minimal: one generated app has a base, an overlay, and is listed by the environment", () => {
+  test("minimal: one generated app is three files in its folder, and is listed by the environment", () => {
     const files = render([["web", app()]]);
     expect(files.map((f) => f.target).sort()).toEqual([
-      "apps/base/web/kustomization.yaml",
-      "apps/base/web/manifests.yaml",
       "apps/qa/kustomization.yaml",
       "apps/qa/web/image-tag/kustomization.yaml",
-      "apps/qa/web/image.yaml",
       "apps/qa/web/kustomization.yaml",
+      "apps/qa/web/manifests.yaml",
     ]);
     expect(parse(byTarget(files, "apps/qa/kustomization.yaml").content).resources).toEqual([
       "web",
@@ -35,7 +33,7 @@ describe("appFiles", () => {
 
   test("defaults: the generated base is hardened like the shipped nginx and uses the app's settings", () => {
     const files = render([["web", app({ namespace: "shop", port: 3000, healthPath: "/healthz" })]]);
-    const [deployment, service, policy] = docs(byTarget(files, "apps/base/web/manifests.yaml").content);
+    const [deployment, service, policy] = docs(byTarget(files, "apps/qa/web/manifests.yaml").content);
     expect(deployment.metadata).toMatchObject({ name: "web", namespace: "shop" });
     const pod = deployment.spec.template.spec;
     expect(pod.automountServiceAccountToken).toBe(false);
@@ -61,11 +59,11 @@ describe("appFiles", () => {
   test("the overlay sets replicas and the image; the image-tag file is the only Flux-owned one, and only its setter", () => {
     const files = render([["web", app({ replicas: 3, semverRange: ">=1.0.0 <2.0.0" })]]);
     expect(parse(byTarget(files, "apps/qa/web/kustomization.yaml").content)).toMatchObject({
-      resources: ["../../base/web", "image.yaml"],
+      resources: ["manifests.yaml"],
       components: ["image-tag"],
       replicas: [{ name: "web", count: 3 }],
     });
-    const [repository, policy] = docs(byTarget(files, "apps/qa/web/image.yaml").content);
+    const [repository, policy] = docs(byTarget(files, "apps/qa/web/manifests.yaml").content).slice(3);
     expect(repository.spec).toEqual({ image: "${ECR_REGISTRY}/qa/web", interval: "1m0s", provider: "aws" });
     expect(policy.spec.policy.semver.range).toBe(">=1.0.0 <2.0.0");
     expect(files.filter((f) => f.fluxOwned).map((f) => f.target)).toEqual(["apps/qa/web/image-tag/kustomization.yaml"]);
@@ -79,12 +77,20 @@ describe("appFiles", () => {
     expect(setter).toContain('newTag: 0.0.1 # {"$imagepolicy": "flux-system:web:tag"}');
   });
 
-  test("a folder app commits the team's files, its namespace filled in", () => {
+  test("a folder app commits the team's files, its namespace filled in, and an overlay over them", () => {
     const files = render([["nginx", app({ manifests: "folder", namespace: "edge" })]]);
     expect(files.map((f) => f.target)).toEqual(
       expect.arrayContaining(["apps/base/nginx/deployment.yaml", "apps/base/nginx/kustomization.yaml"]),
     );
-    expect(files.map((f) => f.target)).not.toContain("apps/base/nginx/manifests.yaml");
+    expect(files.map((f) => f.target)).not.toContain("apps/qa/nginx/manifests.yaml");
+    expect(parse(byTarget(files, "apps/qa/nginx/kustomization.yaml").content).resources).toEqual([
+      "../../base/nginx",
+      "image.yaml",
+    ]);
+    expect(docs(byTarget(files, "apps/qa/nginx/image.yaml").content).map((d) => d.kind)).toEqual([
+      "ImageRepository",
+      "ImagePolicy",
+    ]);
     expect(parse(byTarget(files, "apps/base/nginx/deployment.yaml").content).metadata.namespace).toBe("edge");
   });
 
@@ -114,11 +120,9 @@ describe("appFiles", () => {
     const one = render([["web", app()]]);
     const gone = two.map((f) => f.target).filter((t) => !one.some((f) => f.target === t));
     expect(gone.sort()).toEqual([
-      "apps/base/api/kustomization.yaml",
-      "apps/base/api/manifests.yaml",
       "apps/qa/api/image-tag/kustomization.yaml",
-      "apps/qa/api/image.yaml",
       "apps/qa/api/kustomization.yaml",
+      "apps/qa/api/manifests.yaml",
     ]);
     // Sources (and so construct ids) of the other app stay the same.
     expect(one.map((f) => f.source)).toEqual(two.filter((f) => !gone.includes(f.target)).map((f) => f.source));

@@ -1,20 +1,11 @@
 import type { AppSettings } from "../../config/schema-apps";
-import type { RenderedFile } from "./gitops-files";
-import { yamlText } from "./yaml-text";
-
-const file = (source: string, target: string, content: string): RenderedFile => ({
-  source,
-  target,
-  content,
-  fluxOwned: false,
-});
 
 /**
- * An app's base built from its typed settings (`manifests: generated`), in apps/base/<app>/: a
- * Deployment hardened as the Pod Security "restricted" profile and the EKS Best Practices Guide
- * ask (like the shipped nginx), its Service, and the NetworkPolicy opening its port.
+ * An app's workload built from its typed settings (`manifests: generated`): a Deployment hardened
+ * as the Pod Security "restricted" profile and the EKS Best Practices Guide ask (like the shipped
+ * nginx), its Service, and the NetworkPolicy opening its port.
  */
-export function generatedBase(name: string, app: AppSettings): RenderedFile[] {
+export function generatedWorkload(name: string, app: AppSettings): object[] {
   const labels = { "app.kubernetes.io/name": name };
   const metadata = { name, namespace: app.namespace, labels };
   const probe = (periodSeconds: number) => ({ httpGet: { path: app.healthPath, port: "http" }, periodSeconds });
@@ -74,22 +65,5 @@ export function generatedBase(name: string, app: AppSettings): RenderedFile[] {
       ingress: [{ from: [{ namespaceSelector: {} }], ports: [{ port: "http", protocol: "TCP" }] }],
     },
   };
-  const source = `generated/apps/${name}/base`;
-  return [
-    file(
-      `${source}/kustomization.yaml`,
-      `apps/base/${name}/kustomization.yaml`,
-      yamlText([
-        { apiVersion: "kustomize.config.k8s.io/v1beta1", kind: "Kustomization", resources: ["manifests.yaml"] },
-      ]),
-    ),
-    file(
-      `${source}/manifests.yaml`,
-      `apps/base/${name}/manifests.yaml`,
-      yamlText(
-        [deployment, service, policy],
-        `${name}, generated from the configuration (apps.${name}): non-root, read-only root filesystem, no capabilities,\nRuntimeDefault seccomp, no service-account token, probes, requests and a memory limit.`,
-      ),
-    ),
-  ];
+  return [deployment, service, policy];
 }
