@@ -1,5 +1,5 @@
 import { RepositoryFile } from "@cdktf/provider-gitlab/lib/repository-file";
-import { DataResource, ITerraformDependable } from "cdktf";
+import { ITerraformDependable, TerraformResource } from "cdktf";
 import { Construct } from "constructs";
 import { readdirSync, readFileSync } from "fs";
 import * as path from "path";
@@ -156,7 +156,7 @@ export interface GitopsFilesProps {
 export class GitopsFiles extends Construct {
   public readonly files: RepositoryFile[];
   /** What every file waits for: the prerequisites in `dependsOn`, gathered once. */
-  public readonly ready?: DataResource;
+  public readonly ready?: TerraformResource;
 
   constructor(scope: Construct, id: string, props: GitopsFilesProps) {
     super(scope, id);
@@ -170,9 +170,15 @@ export class GitopsFiles extends Construct {
     // Every file waits for one `terraform_data` that waits for what must exist first: one
     // dependency per file instead of one per file and prerequisite, which cdktf resolves one by
     // one (the largest cost of synthesizing 200 apps). Its address is written as plain text for
-    // the same reason (a token per file captures a stack trace).
+    // the same reason (a token per file captures a stack trace). A plain TerraformResource, not
+    // cdktf's DataResource: that one runs `terraform version` at every synth to check for >= 1.4,
+    // which required_version (stacks/terraform-settings.ts) already demands.
     const ready = (this.ready = props.dependsOn?.length
-      ? new DataResource(this, "ready", { dependsOn: props.dependsOn })
+      ? new TerraformResource(this, "ready", {
+          terraformResourceType: "terraform_data",
+          terraformGeneratorMetadata: { providerName: "terraform" },
+          dependsOn: props.dependsOn,
+        })
       : undefined);
     const dependsOn = ready ? [`${ready.terraformResourceType}.${ready.friendlyUniqueId}`] : undefined;
     this.files = files.map((file) => {
