@@ -224,7 +224,7 @@ export const appFolder = (app: string) => path.join(__dirname, "..", "config_fil
 function apps(all: Record<string, unknown>, delivery: boolean, issue: Issue): void {
   for (const [name, value] of Object.entries(all)) {
     const app = obj(value);
-    if (app.enabled === false) continue;
+    if (app.enabled !== true) continue;
     if (app.manifests === "folder" && !existsSync(path.join(appFolder(name), "kustomization.yaml"))) {
       issue(
         ["apps", name, "manifests"],

@@ -18,16 +18,26 @@ export const gitopsProjectPath = (env: EnvironmentConfig) => `${env.gitlab.group
 
 /** The apps deployed in the environment, by name (sorted: files, ids and lists stay in one order). */
 export const enabledApps = (env: EnvironmentConfig): [string, AppSettings][] =>
+  appsWhere(env, (a) => a.enabled === true);
+
+/** The apps with a namespace and an ECR repository here: deployed, or on their way out (`enabled: "removing"`). */
+export const installedApps = (env: EnvironmentConfig): [string, AppSettings][] =>
+  appsWhere(env, (a) => a.enabled !== false);
+
+const appsWhere = (env: EnvironmentConfig, keep: (app: AppSettings) => boolean): [string, AppSettings][] =>
   Object.entries(env.apps)
-    .filter(([, app]) => app.enabled)
+    .filter(([, app]) => keep(app))
     .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
 
 /** An app's ECR repository (ECR names are lowercase; environment and app names are). */
 export const ecrRepositoryName = (env: EnvironmentConfig, app: string) => `${env.name}/${app}`;
 
-/** The namespaces Terraform creates and owns: gitops.namespaces and every app's namespace, once each. */
+/**
+ * The namespaces Terraform creates and owns: gitops.namespaces and every installed app's, once
+ * each. A removing app's namespace stays, so Flux (as apps-reconciler) may still prune in it.
+ */
 export const managedNamespaces = (env: EnvironmentConfig) => [
-  ...new Set([...env.gitops.namespaces, ...enabledApps(env).map(([, app]) => app.namespace)]),
+  ...new Set([...env.gitops.namespaces, ...installedApps(env).map(([, app]) => app.namespace)]),
 ];
 
 /** The app release projects, each with the apps whose repositories its tags may push to. */

@@ -41,8 +41,16 @@ export const managedNamespace = () =>
     });
 
 export const appSchema = z.strictObject({
-  /** Deploy the app in this environment; `false` in an environment file leaves it out there. */
-  enabled: z.boolean().default(true),
+  /**
+   * `true`: deployed; `"removing"`: the first step of taking it out (its manifests leave Git and
+   * Flux prunes them, while its namespace, the reconciler's rights there and its ECR repository
+   * stay); `false`: gone from this environment (namespace and repository too).
+   */
+  enabled: z
+    .custom<boolean | "removing">((v) => v === true || v === false || v === "removing", {
+      message: 'must be true, false or "removing" (the first step of taking an app out: README "Add an app")',
+    })
+    .default(true),
   /** The namespace it runs in; Terraform creates and owns it. */
   namespace: managedNamespace().default("apps"),
   /** The container port the app listens on; the Service's port 80 forwards to it. */
@@ -80,7 +88,8 @@ export type AppSettings = z.output<typeof appSchema>;
 
 /** The README configuration table's "allowed / meaning" text for each key above (config/reference.ts). */
 export const APPS_RULES: Record<string, string> = {
-  "apps.<name>.enabled": "`false` leaves the app out of this environment (no registry, no manifests)",
+  "apps.<name>.enabled":
+    '`true`, `false` (not in this environment: no namespace, registry or manifests) or `"removing"` (the first step of taking it out: README "Add an app")',
   "apps.<name>.namespace":
     "DNS label; Terraform creates it (with `gitops.namespaces`); not `default`, `kube-*`, `flux-system`",
   "apps.<name>.port": "1024-65535: the container port; the Service's port 80 forwards to it",

@@ -8,7 +8,7 @@ import {
   clusterRoleName,
   ecrPushRoleName,
   ecrRepositoryName,
-  enabledApps,
+  installedApps,
   flowLogGroupName,
   gitlabIssuerHost,
   gitlabOidcProviderArn,
@@ -147,7 +147,8 @@ export class CoreStack extends TerraformStack {
 
     // One repository per app and environment (`<environment>/<app>`): dev and prod may share an
     // account. Ids come from the app name, so removing an app removes only its repository.
-    const apps = enabledApps(env);
+    // Deployed apps, and those on their way out: the cluster may pull from a repository until Flux has pruned.
+    const apps = installedApps(env);
     const registries = new Map(
       apps.map(([app]) => [
         app,

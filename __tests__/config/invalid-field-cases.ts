@@ -396,6 +396,7 @@ export const FIELD_CASES: InvalidCase[] = [
     "apps.web.manifests",
     /is folder, but config_files\/apps\/base\/web\/kustomization\.yaml does not exist: add the app's Kustomize base there, or use manifests: generated/,
   ),
+  app("enabled as a word", { web: { enabled: "yes" } }, "apps.web.enabled", /must be true, false or "removing"/),
   app("release project not a path", { web: { project: "web" } }, "apps.web.project", /GitLab project path/),
   app(
     "typo in an app key",

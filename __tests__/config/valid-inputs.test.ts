@@ -31,6 +31,7 @@ const ACCEPTED: [string, Json][] = [
     },
   ],
   ["an app left out of an environment", { apps: { web: { enabled: false, manifests: "folder" } } }],
+  ["an app on its way out", { apps: { web: { enabled: "removing", manifests: "folder" } } }],
   [
     "plain http to localhost",
     {

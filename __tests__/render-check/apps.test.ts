@@ -68,24 +68,36 @@ describe.each(envs.map((env, i) => [env.name, env, i] as const))("environment %s
   });
 });
 
-test("removing an app from the configuration removes its files, repository and namespace, nothing else", () => {
-  const env = environment("dev", { apps: THREE_APPS });
-  const without = environment("dev", { apps: { ...THREE_APPS, worker: { ...THREE_APPS.worker, enabled: false } } });
-  const [before, after] = [committedTree(env), committedTree(without)];
-  const gone = [...before.files.keys()].filter((f) => !after.files.has(f));
+test("removing an app: first its files leave Git while Flux may still prune, then its namespace and repository go", () => {
+  const step = (enabled: unknown) =>
+    environment("dev", { apps: { ...THREE_APPS, worker: { ...THREE_APPS.worker, enabled } } });
+  const [env, removing, removed] = [step(true), step("removing"), step(false)];
+  const trees = [env, removing, removed].map(committedTree);
+  const gone = [...trees[0].files.keys()].filter((f) => !trees[1].files.has(f));
   expect(gone.sort()).toEqual([
     "apps/dev/worker/image-tag/kustomization.yaml",
     "apps/dev/worker/kustomization.yaml",
     "apps/dev/worker/manifests.yaml",
   ]);
-  const namespaces = (t: typeof before) =>
-    t.terraformObjects.filter((o) => o.kind === "Namespace").map((o) => o.metadata.name);
-  expect(namespaces(before)).toContain("jobs");
-  expect(namespaces(after)).not.toContain("jobs");
-  const repositories = (e: typeof env) =>
-    resources(JSON.parse(synth((app) => new CoreStack(app, "core", e))), "aws_ecr_repository").map((r) => r.name);
-  expect(repositories(env)).toContain("dev/worker");
-  expect(repositories(without)).toEqual(["dev/api", "dev/nginx"]);
+  expect([...trees[2].files.keys()]).toEqual([...trees[1].files.keys()]);
+  // Flux prunes as apps-reconciler: its namespace and its rights there stay until the second step.
+  const inJobs = (t: (typeof trees)[number]) =>
+    t.terraformObjects
+      .filter((o) => o.metadata.name === "jobs" || o.metadata.namespace === "jobs")
+      .map((o) => `${o.kind}/${o.metadata.name}`)
+      .sort();
+  expect(inJobs(trees[1])).toEqual(inJobs(trees[0]));
+  expect(inJobs(trees[1])).toEqual(expect.arrayContaining(["Namespace/jobs", "Role/apps-reconciler"]));
+  expect(inJobs(trees[2])).toEqual([]);
+  // The cluster may pull from the repository until Flux has pruned; the push role goes at once.
+  const core = (e: typeof env) => JSON.parse(synth((app) => new CoreStack(app, "core", e)));
+  const [repositories, roles] = [
+    (e: typeof env) => resources(core(e), "aws_ecr_repository").map((r) => r.name),
+    (e: typeof env) => resources(core(e), "aws_iam_role").map((r) => r.name),
+  ];
+  expect(repositories(removing)).toEqual(["dev/api", "dev/nginx", "dev/worker"]);
+  expect(roles(removing)).not.toContain(ecrPushRoleName(env, "my-group/worker"));
+  expect(repositories(removed)).toEqual(["dev/api", "dev/nginx"]);
 });
 
 test("ten more apps: the render check builds and validates every one", () => {
