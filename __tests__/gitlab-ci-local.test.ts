@@ -154,14 +154,17 @@ describe("the generated environment pipeline in gitlab-ci-local, per parent pipe
   });
 });
 
-/** An app repository that includes ci/app.gitlab-ci.yml for dev (every semver tag) and prod (releases only). */
-const APP_PIPELINE = (env: string, extra = "") => `
+/**
+ * An app repository that includes ci/app.gitlab-ci.yml for dev (every semver tag) and prod
+ * (releases only), and releases a second app (worker) to dev.
+ */
+const APP_PIPELINE = (env: string, extra = "", app = "nginx") => `
   - local: ci/app.gitlab-ci.yml
     inputs:
       environment: ${env}
       aws_region: us-west-2
-      ecr_repository_url: 123456789012.dkr.ecr.us-west-2.amazonaws.com/${env}/nginx
-      push_role_arn: arn:aws:iam::123456789012:role/flux-${env}-gitlab-ecr-push
+      ecr_repository_url: 123456789012.dkr.ecr.us-west-2.amazonaws.com/${env}/${app}
+      push_role_arn: arn:aws:iam::123456789012:role/flux-${env}-gitlab-push-d09752cb
       flux_receiver_url: https://flux-hook.${env}.example.com/hook/0123
       flux_audience: flux-flux-${env}${extra}`;
 
@@ -174,7 +177,8 @@ describe("ci/app.gitlab-ci.yml, included by an app repository, in gitlab-ci-loca
     const prodReleasesOnly = "\n      tag_pattern: '/^v?\\d+\\.\\d+\\.\\d+$/'";
     writeFileSync(
       path.join(repo, ".gitlab-ci.yml"),
-      `stages: [build, release]\ninclude:${APP_PIPELINE("dev")}${APP_PIPELINE("prod", prodReleasesOnly)}\n`,
+      `stages: [build, release]\ninclude:${APP_PIPELINE("dev")}${APP_PIPELINE("prod", prodReleasesOnly)}` +
+        `${APP_PIPELINE("dev", "\n      job_suffix: -worker", "worker")}\n`,
     );
     commitAll();
   });
@@ -183,12 +187,14 @@ describe("ci/app.gitlab-ci.yml, included by an app repository, in gitlab-ci-loca
     repo = infra;
   });
 
-  test("a release tag builds, pushes and wakes Flux in every environment, the push before the call", async () => {
+  test("a release tag builds, pushes and wakes Flux in every environment, for every app, the push before the call", async () => {
     expect(await jobsFor("main", { CI_COMMIT_TAG: "v1.2.3" }, ["CI_COMMIT_BRANCH"])).toEqual([
       "image-dev",
       "flux-dev",
       "image-prod",
       "flux-prod",
+      "image-dev-worker",
+      "flux-dev-worker",
     ]);
   });
 
@@ -196,6 +202,8 @@ describe("ci/app.gitlab-ci.yml, included by an app repository, in gitlab-ci-loca
     expect(await jobsFor("main", { CI_COMMIT_TAG: "v1.2.4-rc.1" }, ["CI_COMMIT_BRANCH"])).toEqual([
       "image-dev",
       "flux-dev",
+      "image-dev-worker",
+      "flux-dev-worker",
     ]);
     expect(await jobsFor("main", { CI_PIPELINE_SOURCE: "push" })).toEqual([]);
   });
@@ -204,8 +212,12 @@ describe("ci/app.gitlab-ci.yml, included by an app repository, in gitlab-ci-loca
     const preview: Json = parse(await gitlabCiLocal(["--preview", "--variable", "CI_COMMIT_TAG=v1.2.3"]));
     expect(preview["image-prod"].id_tokens).toEqual({ AWS_ID_TOKEN: { aud: "sts.amazonaws.com" } });
     expect(preview["image-prod"].variables.AWS_ROLE_ARN).toBe(
-      "arn:aws:iam::123456789012:role/flux-prod-gitlab-ecr-push",
+      "arn:aws:iam::123456789012:role/flux-prod-gitlab-push-d09752cb",
     );
+    expect(preview["image-dev-worker"].variables.ECR_REPOSITORY_URL).toBe(
+      "123456789012.dkr.ecr.us-west-2.amazonaws.com/dev/worker",
+    );
+    expect(preview["flux-dev-worker"].needs).toEqual([expect.objectContaining({ job: "image-dev-worker" })]);
     expect(preview["flux-prod"].id_tokens).toEqual({ FLUX_ID_TOKEN: { aud: "flux-flux-prod" } });
     expect(preview["flux-prod"].needs).toEqual([expect.objectContaining({ job: "image-prod" })]);
     expect(preview["flux-prod"].script.join(" ")).toContain("https://flux-hook.prod.example.com/hook/0123");

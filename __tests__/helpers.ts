@@ -47,3 +47,36 @@ export function synth(build: (app: App) => TerraformStack): string {
 export function resources(json: Json, type: string): Json[] {
   return Object.values(json.resource?.[type] ?? {});
 }
+
+/**
+ * Three apps, merged over the shipped nginx (a team-kept folder base): two generated bases in
+ * namespaces of their own, with their own ports, ranges, replicas and release projects.
+ */
+export const THREE_APPS: Json = {
+  api: {
+    namespace: "payments",
+    port: 3000,
+    replicas: 2,
+    semverRange: "^1.2",
+    project: "my-group/api",
+    healthPath: "/healthz",
+    memory: "256Mi",
+  },
+  worker: {
+    namespace: "jobs",
+    semverRange: ">=0.1.0-0 <1.0.0",
+    project: "my-group/worker",
+    runAsUser: 10001,
+    writablePaths: ["/tmp", "/var/cache/worker"],
+  },
+};
+
+/** `count` generated apps (app-01, ...), spread over three namespaces and two release projects. */
+export function manyApps(count: number): Json {
+  return Object.fromEntries(
+    Array.from({ length: count }, (_v, i) => [
+      `app-${String(i + 1).padStart(2, "0")}`,
+      { namespace: `team-${i % 3}`, port: 8080 + i, project: `my-group/team-${i % 2}`, semverRange: `${i}.x` },
+    ]),
+  );
+}

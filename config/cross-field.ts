@@ -1,3 +1,5 @@
+import { existsSync } from "fs";
+import * as path from "path";
 import type { z } from "zod";
 import { contains, overlaps, parseCidr } from "./cidr";
 import { isGitlabCom } from "./gitlab-rules";
@@ -43,6 +45,7 @@ export function crossFieldRules(draft: EnvironmentDraft, ctx: z.RefinementCtx): 
   }
   gitlab(obj(env.gitlab), issue);
   gitops(obj(env.gitops), region, issue);
+  apps(obj(env.apps), env.delivery !== undefined, issue);
   addons(obj(env.addons), obj(env.cluster), issue);
   secretsAndAlerts(obj(env.secrets), obj(env.alerts), region, issue);
   const backend = obj(env.backend);
@@ -156,14 +159,6 @@ function gitlab(lab: Record<string, unknown>, issue: Issue): void {
 }
 
 function gitops(flux: Record<string, unknown>, region: string | undefined, issue: Issue): void {
-  const namespaces = list(flux.namespaces);
-  const app = str(flux.appNamespace);
-  if (app && Array.isArray(flux.namespaces) && !namespaces.includes(app)) {
-    issue(
-      ["gitops", "appNamespace"],
-      `must be one of gitops.namespaces (${namespaces.filter((n) => typeof n === "string").join(", ")})`,
-    );
-  }
   const hook = obj(flux.webhook);
   if (hook.enabled === true && hook.allowInsecureHttp !== true && !(hook.hostname && hook.certificateArn)) {
     issue(
@@ -241,5 +236,28 @@ function secretsAndAlerts(
       ["alerts", "channel"],
       `must be left out for type ${type}: only ${CHANNEL_TYPES.join(", ")} takes a channel (the others post where their URL says)`,
     );
+  }
+}
+
+/** Where an app with `manifests: folder` keeps its base (the GitOps content of this repository). */
+export const appFolder = (app: string) => path.join(__dirname, "..", "config_files", "apps", "base", app);
+
+/** An app's folder must exist; a release project needs the delivery section (its push role trusts the GitLab OIDC provider). */
+function apps(all: Record<string, unknown>, delivery: boolean, issue: Issue): void {
+  for (const [name, value] of Object.entries(all)) {
+    const app = obj(value);
+    if (app.enabled !== true) continue;
+    if (app.manifests === "folder" && !existsSync(path.join(appFolder(name), "kustomization.yaml"))) {
+      issue(
+        ["apps", name, "manifests"],
+        `is folder, but config_files/apps/base/${name}/kustomization.yaml does not exist: add the app's Kustomize base there, or use manifests: generated`,
+      );
+    }
+    if (str(app.project) && !delivery) {
+      issue(
+        ["apps", name, "project"],
+        "needs the delivery section: the project's push role trusts the account's GitLab OIDC provider (README \"Delivery with GitLab CI\")",
+      );
+    }
   }
 }

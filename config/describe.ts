@@ -65,7 +65,11 @@ function describeType(value: unknown): string {
 /** The keys the schema allows at an object path, for the "unknown key" message. */
 function allowedKeys(at: PropertyKey[], raw: unknown): string[] {
   let node: z.ZodType = environmentSchema;
-  for (const key of at) node = unwrap(node).shape?.[key as string] ?? node;
+  for (const key of at) {
+    // A record (apps) has the same keys under every name: its value schema's.
+    const current = unwrap(node) as { shape?: Record<string, z.ZodType>; def?: { valueType?: z.ZodType } };
+    node = current.shape?.[key as string] ?? current.def?.valueType ?? node;
+  }
   // A union of objects (backend): the branch whose `type` the input names.
   const options = (unwrap(node) as { def?: { options?: z.ZodType[] } }).def?.options ?? [];
   const type = (valueAt(raw, at) as { type?: unknown } | undefined)?.type;

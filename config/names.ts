@@ -1,5 +1,6 @@
 import { createHash } from "crypto";
 import type { EnvironmentConfig } from "./load";
+import type { AppSettings } from "./schema-apps";
 
 /**
  * Names and paths derived from the configuration, each computed here once. Every AWS name
@@ -15,8 +16,41 @@ export const appOverlayPath = (env: EnvironmentConfig) => `apps/${env.name}`;
 /** `group/project` of the environment's GitOps project. */
 export const gitopsProjectPath = (env: EnvironmentConfig) => `${env.gitlab.group}/${env.gitlab.project}`;
 
-/** The ECR repository of the environment's app images (ECR names are lowercase; environment names are). */
-export const ecrRepositoryName = (env: EnvironmentConfig) => `${env.name}/${env.ecr.repositoryName}`;
+/** The apps deployed in the environment, by name (sorted: files, ids and lists stay in one order). */
+export const enabledApps = (env: EnvironmentConfig): [string, AppSettings][] =>
+  appsWhere(env, (a) => a.enabled === true);
+
+/** The apps with a namespace and an ECR repository here: deployed, or on their way out (`enabled: "removing"`). */
+export const installedApps = (env: EnvironmentConfig): [string, AppSettings][] =>
+  appsWhere(env, (a) => a.enabled !== false);
+
+const appsWhere = (env: EnvironmentConfig, keep: (app: AppSettings) => boolean): [string, AppSettings][] =>
+  Object.entries(env.apps)
+    .filter(([, app]) => keep(app))
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+
+/** An app's ECR repository (ECR names are lowercase; environment and app names are). */
+export const ecrRepositoryName = (env: EnvironmentConfig, app: string) => `${env.name}/${app}`;
+
+/**
+ * The namespaces Terraform creates and owns: gitops.namespaces and every installed app's, once
+ * each. A removing app's namespace stays, so Flux (as apps-reconciler) may still prune in it.
+ */
+export const managedNamespaces = (env: EnvironmentConfig) => [
+  ...new Set([...env.gitops.namespaces, ...installedApps(env).map(([, app]) => app.namespace)]),
+];
+
+/** The app release projects, each with the apps whose repositories its tags may push to. */
+export const releaseProjects = (env: EnvironmentConfig): Map<string, string[]> => {
+  const projects = new Map<string, string[]>();
+  for (const [name, app] of enabledApps(env))
+    if (app.project) projects.set(app.project, [...(projects.get(app.project) ?? []), name]);
+  return projects;
+};
+
+/** The push role of one release project (a hash keeps it within IAM's 64 characters and stable per project). */
+export const ecrPushRoleName = (env: EnvironmentConfig, project: string) =>
+  `${env.cluster.name}-gitlab-push-${createHash("sha256").update(project).digest("hex").slice(0, 8)}`;
 
 /** The CloudWatch log group of the VPC's flow logs. */
 export const flowLogGroupName = (env: EnvironmentConfig) => `/aws/vpc/${env.cluster.name}/flow-logs`;
@@ -62,8 +96,8 @@ export const partitionOf = (env: EnvironmentConfig) =>
 export const gitlabOidcProviderArn = (env: EnvironmentConfig, partition: string = partitionOf(env)) =>
   `arn:${partition}:iam::${delivery(env).awsAccountId}:oidc-provider/${gitlabIssuerHost(env)}`;
 
-/** The roles GitLab CI jobs assume: `plan` (read-only, any branch), `deploy` (default branch), `ecr-push` (the app's tags). */
-export type CiRoleKind = "plan" | "deploy" | "ecr-push";
+/** The roles GitLab CI jobs assume: `plan` (read-only, any branch), `deploy` (default branch); apps push with ecrPushRoleName. */
+export type CiRoleKind = "plan" | "deploy";
 export const ciRoleName = (env: EnvironmentConfig, kind: CiRoleKind) => `${env.cluster.name}-gitlab-${kind}`;
 export const ciRoleArn = (env: EnvironmentConfig, kind: CiRoleKind, partition: string = partitionOf(env)) =>
   `arn:${partition}:iam::${delivery(env).awsAccountId}:role/${ciRoleName(env, kind)}`;

@@ -5,6 +5,7 @@ import { environmentSchema } from "./schema";
 import { DELIVERY_RULES } from "./schema-delivery";
 import { ADDONS_RULES } from "./schema-addons";
 import { SECRETS_RULES } from "./schema-secrets";
+import { APPS_RULES } from "./schema-apps";
 
 /**
  * The README's configuration table, generated from the schema: the keys and defaults come from
@@ -43,10 +44,8 @@ export const RULES: Record<string, string> = {
   "nodeGroup.desiredSize": "0-1000; the cluster autoscaler moves it afterwards",
   "nodeGroup.maxSize": "1-1000",
   "nodeGroup.diskSizeGiB": "20-16384, gp3, encrypted",
-  "ecr.repositoryName":
-    "ECR's name pattern (lowercase, `. _ -` separators, `/` namespaces); the repository is `<environment>/<name>`",
-  "ecr.keepImages": "1-1000 images the lifecycle policy keeps",
-  "ecr.forceDelete": "let destroy delete a repository that holds images",
+  "ecr.keepImages": "1-1000 pre-release images each app repository's lifecycle policy keeps",
+  "ecr.forceDelete": "let destroy (or removing an app) delete a repository that holds images",
   "gitlab.baseUrl":
     "the instance root: `https://host[:port]`, no path (not `/api/v4`), query, user or password; `http://` only for localhost",
   "gitlab.sshHost":
@@ -61,10 +60,8 @@ export const RULES: Record<string, string> = {
     "manage the branch's protection so Flux's deploy key may push (GitLab ≥ 17.5, Premium or self-managed EE)",
   "gitlab.branch":
     "a name `git check-ref-format` accepts (no `..`, `//`, `@{`, `.lock`, leading `-` or `.`, ...), of `A-Za-z0-9._/+-`",
-  "gitops.namespaces": "≥ 1 distinct namespace names (DNS labels ≤ 63); not `default`, `kube-*`, `flux-system`",
-  "gitops.appNamespace": "one of `namespaces`",
-  "gitops.imageSemverRange": "a non-blank semver range Flux accepts (`0.0.x`, `>=1.0.0 <2.0.0`, `^1.2 || ~2.0`)",
-  "gitops.appReplicas": "1-100",
+  "gitops.namespaces":
+    "distinct namespace names (DNS labels ≤ 63) Terraform owns besides the apps' own; not `default`, `kube-*`, `flux-system`",
   "gitops.webhook.enabled":
     "push-triggered reconciliation; needs TLS (`hostname` + `certificateArn`) or `allowInsecureHttp`",
   "gitops.webhook.hostname": "lowercase DNS name; set with `certificateArn`",
@@ -83,6 +80,7 @@ export const RULES: Record<string, string> = {
   "backend.project": "gitlab: numeric project id or `group/project` path",
   "backend.readersMaySeeSecrets":
     "gitlab: must be `true`, acknowledging that the state project's Maintainers and CI jobs can read the state, Flux's deploy key included",
+  ...APPS_RULES,
   ...DELIVERY_RULES,
   ...ADDONS_RULES,
   ...SECRETS_RULES,
@@ -98,6 +96,7 @@ export interface SchemaKey {
 
 type Def = {
   type: string;
+  valueType?: z.ZodType;
   innerType?: z.ZodType;
   in?: z.ZodType;
   shape?: Record<string, z.ZodType>;
@@ -134,6 +133,9 @@ export function schemaKeys(
         schemaKeys(child, prefix ? `${prefix}.${key}` : key, found, sub);
       }
     }
+  } else if (def.type === "record" && defOf(def.valueType!).type === "object") {
+    // A mapping keyed by name (apps): its entries' keys, under `<name>`.
+    schemaKeys(def.valueType!, `${prefix}.<name>`, found);
   } else if (!found.has(prefix)) {
     found.set(prefix, { key: prefix, kind: def.type, defaultValue, required: defaultValue === undefined && !optional });
   }

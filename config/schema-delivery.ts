@@ -20,8 +20,6 @@ export const deliverySchema = z.strictObject({
     .default("main"),
   /** This environment's `ci` stack creates the account's GitLab OIDC provider (one per account and issuer: exactly one environment per account sets it). */
   createOidcProvider: z.boolean().default(false),
-  /** `group/project` of the app repository whose tags may push to this environment's ECR repository and wake Flux; none: no push role, no OIDC Receiver. */
-  appProject: projectPath.optional(),
 });
 
 export type DeliverySettings = z.output<typeof deliverySchema>;
@@ -35,6 +33,4 @@ export const DELIVERY_RULES: Record<string, string> = {
   "delivery.defaultBranch": "the only branch the deploy role trusts",
   "delivery.createOidcProvider":
     "this environment's ci stack creates the account's GitLab OIDC provider: exactly one environment per account and GitLab instance",
-  "delivery.appProject":
-    "`group/project` of the app whose protected tags push to ECR and wake Flux; none: no push role, no image Receiver",
 };

@@ -2,11 +2,12 @@ import { z } from "zod";
 import { crossFieldRules } from "./cross-field";
 import { backend } from "./backend-schema";
 import * as gitlabRules from "./gitlab-rules";
-import { AZ, cidr, K8S_NAME, narrowCidr, PUBLIC_HOSTNAME, region, semverRange, tags, uniqueList } from "./rules";
+import { AZ, cidr, K8S_NAME, narrowCidr, PUBLIC_HOSTNAME, region, tags, uniqueList } from "./rules";
 import { DEFAULT_KUBERNETES_VERSION, EKS_KUBERNETES_VERSIONS } from "./versions";
 import { deliverySchema } from "./schema-delivery";
 import { addonsSchema } from "./schema-addons";
 import { alertsSchema, secretsSchema } from "./schema-secrets";
+import { appsSchema, managedNamespace } from "./schema-apps";
 
 /**
  * The schema of one environment file (`config/environments/<name>.yaml`).
@@ -20,11 +21,8 @@ import { alertsSchema, secretsSchema } from "./schema-secrets";
 const CLUSTER_NAME = /^[A-Za-z0-9][A-Za-z0-9_-]{0,39}$/;
 const PRINCIPAL_ARN = /^arn:aws(-cn|-us-gov)?:iam::\d{12}:(role|user)\/[\w+=,.@/-]{1,512}$/;
 const INSTANCE_TYPE = /^[a-z][a-z0-9-]*\.[a-z0-9]+$/;
-// ECR's own pattern for repository names (CreateRepository API).
-const ECR_NAME = /^[a-z0-9]+(?:[._-][a-z0-9]+)*(?:\/[a-z0-9]+(?:[._-][a-z0-9]+)*)*$/;
 const ACM_ARN = /^arn:aws(-cn|-us-gov)?:acm:[a-z0-9-]+:\d{12}:certificate\/[0-9a-f-]{36}$/;
-/** Namespaces every cluster already has, or that Flux owns: Terraform must not create or delete them. */
-export const RESERVED_NAMESPACES = ["default", "kube-system", "kube-public", "kube-node-lease", "flux-system"] as const;
+export { RESERVED_NAMESPACES } from "./schema-apps";
 
 /** The values CloudWatch Logs accepts for `retention_in_days`. */
 export const LOG_RETENTION_DAYS = [
@@ -125,14 +123,8 @@ const nodeGroup = z.strictObject({
   diskSizeGiB: z.number().int().min(20).max(16384).default(50),
 });
 
+// Every app's repository (`<environment>/<app>`) follows these settings.
 const ecr = z.strictObject({
-  /** ECR repository holding the app's images; Flux scans its tags. */
-  repositoryName: z
-    .string()
-    .min(2)
-    .max(256)
-    .regex(ECR_NAME, "must be lowercase letters, digits and . _ - / separators, e.g. nginx")
-    .default("nginx"),
   /** How many images the lifecycle policy keeps. */
   keepImages: z.number().int().min(1).max(1000).default(30),
   /** Let `cdktf destroy core` delete the repository even when it holds images. */
@@ -191,37 +183,9 @@ const commitStatus = z.strictObject({
   rotateBeforeDays: z.number().int().min(1).max(30).default(14),
 });
 
-const namespace = z
-  .string()
-  .max(63, "must be at most 63 characters (a DNS label)")
-  .regex(K8S_NAME, "must be a Kubernetes namespace name (lowercase letters, digits, inner '-')");
-
 const gitops = z.strictObject({
-  /** Namespaces Terraform creates and owns (labelled as such); Flux deploys into them. */
-  namespaces: uniqueList(
-    namespace.superRefine((n, ctx) => {
-      if ((RESERVED_NAMESPACES as readonly string[]).includes(n)) {
-        ctx.addIssue({
-          code: "custom",
-          message: `must not be ${RESERVED_NAMESPACES.join(", ")}: every cluster has them or Flux owns them, Terraform would fight over them`,
-        });
-      } else if (n.startsWith("kube-")) {
-        ctx.addIssue({
-          code: "custom",
-          message: "must not start with kube- (reserved for Kubernetes system namespaces)",
-        });
-      }
-    }),
-    "namespace",
-  )
-    .min(1, "must list at least one namespace (the app runs in one of them)")
-    .default(["apps"]),
-  /** Namespace the app runs in; must be one of `namespaces`. */
-  appNamespace: namespace.default("apps"),
-  /** Semver range of ECR tags Flux rolls out, e.g. "0.0.x" or ">=1.0.0 <2.0.0". */
-  imageSemverRange: semverRange().default("0.0.x"),
-  /** Replicas of the app. */
-  appReplicas: z.number().int().min(1).max(100).default(1),
+  /** Namespaces Terraform creates and owns besides the apps' own (each app's `namespace` is added). */
+  namespaces: uniqueList(managedNamespace(), "namespace").default([]),
   webhook: webhook.prefault({}),
   commitStatus: commitStatus.prefault({}),
 });
@@ -237,6 +201,7 @@ const environmentObject = z.strictObject({
   ecr: ecr.prefault({}),
   gitlab,
   gitops: gitops.prefault({}),
+  apps: appsSchema.default({}),
   addons: addonsSchema.prefault({}),
   delivery: deliverySchema.optional(),
   backend: backend.prefault({ type: "local" }),

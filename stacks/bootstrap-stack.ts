@@ -10,6 +10,7 @@ import { Construct } from "constructs";
 import type { EnvironmentConfig } from "../config/load";
 import { knownHosts, webhookSourceRanges } from "../config/gitlab-com";
 import {
+  enabledApps,
   externalSecretsPrefix,
   gitopsProjectPath,
   gitSshUrl,
@@ -17,15 +18,24 @@ import {
   imageReceiverAudience,
   karpenterNodeRoleName,
   karpenterQueueName,
+  managedNamespaces,
   receiverPath,
+  releaseProjects,
   secretsPath,
   sopsKeyAliasArn,
   syncPath,
 } from "../config/names";
 import { KubernetesVersion } from "../config/versions";
-import { ADDON_PINS, addonGeneratedFiles, addonSelection } from "../constructs/bootstrap/addon-layers";
+import {
+  ADDON_LAYERS,
+  ADDON_PINS,
+  addonGeneratedFiles,
+  addonSelection,
+  layerKustomizationName,
+} from "../constructs/bootstrap/addon-layers";
 import { AddonValues } from "../constructs/bootstrap/addon-values";
 import { Alerts } from "../constructs/bootstrap/alerts";
+import { appFiles, ECR_REGISTRY_VAR } from "../constructs/bootstrap/app-files";
 import { BranchProtection } from "../constructs/bootstrap/branch-protection";
 import { CLUSTER_VARS_NAME, ClusterVars } from "../constructs/bootstrap/cluster-vars";
 import { CommitStatus } from "../constructs/bootstrap/commit-status";
@@ -36,6 +46,7 @@ import {
   FLUX_SOURCE_NAME,
   IMAGE_AUTOMATION_COMPONENTS,
   IMAGE_RECEIVER,
+  SECRETS_KUSTOMIZATION,
 } from "../constructs/flux/api";
 import { FluxBootstrapGit } from "../constructs/flux/bootstrap-git";
 import { FluxProvider } from "../constructs/flux/provider";
@@ -57,7 +68,7 @@ export function gitopsFeatures(env: EnvironmentConfig): Feature[] {
   // The app's release pipeline reaches the Receiver through the webhook's TLS load balancer;
   // GitLab's ID tokens name an https issuer.
   const https = env.gitlab.baseUrl.startsWith("https://");
-  if (env.delivery?.appProject && env.gitops.webhook.enabled && env.gitops.webhook.hostname && https)
+  if (releaseProjects(env).size > 0 && env.gitops.webhook.enabled && env.gitops.webhook.hostname && https)
     features.push("image-receiver");
   return features;
 }
@@ -136,11 +147,13 @@ export class BootstrapStack extends TerraformStack {
       dependsOn: fluxMayPush,
     });
 
-    const namespaces = new ManagedNamespaces(this, "namespaces", { names: env.gitops.namespaces, dependsOn: [flux] });
+    // gitops.namespaces and the apps' namespaces: one that no app and no setting names any more goes.
+    const owned = managedNamespaces(env);
+    const namespaces = new ManagedNamespaces(this, "namespaces", { names: owned, dependsOn: [flux] });
     const reconciler = new TenantReconciler(this, "apps-reconciler", {
       name: APPS_RECONCILER.name,
       fluxNamespace: FLUX_NAMESPACE,
-      namespaces: env.gitops.namespaces,
+      namespaces: owned,
       fluxResources: APPS_RECONCILER.fluxResources.map((r) => ({ apiGroup: r.apiGroup, resources: [...r.resources] })),
       // The secrets Kustomization applies the decrypted Secrets as this account.
       manageSecrets: env.secrets.sops.enabled,
@@ -152,7 +165,8 @@ export class BootstrapStack extends TerraformStack {
         ENVIRONMENT: env.name,
         AWS_REGION: region,
         VPC_ID: core.getString(CORE_OUTPUTS.vpcId),
-        ECR_REPOSITORY_URL: core.getString(CORE_OUTPUTS.ecrRepositoryUrl),
+        // One registry host for every app: images are ${ECR_REGISTRY}/<environment>/<app>.
+        [ECR_REGISTRY_VAR]: core.getString(CORE_OUTPUTS.ecrRegistry),
       },
       dependsOn: [flux],
     });
@@ -236,31 +250,42 @@ export class BootstrapStack extends TerraformStack {
       generated.push(...alerts.files);
     }
 
+    const values = {
+      ENVIRONMENT: env.name,
+      CLUSTER_NAME: env.cluster.name,
+      GIT_BRANCH: env.gitlab.branch,
+      APPS_DEPEND_ON: env.secrets.sops.enabled
+        ? SECRETS_KUSTOMIZATION
+        : layerKustomizationName(ADDON_LAYERS[ADDON_LAYERS.length - 1]),
+      ...ADDON_PINS,
+      KARPENTER_NODE_ROLE: karpenterNodeRoleName(env),
+      EXTERNAL_SECRETS_PREFIX: externalSecretsPrefix(env),
+      GITLAB_ISSUER_HOST: gitlabIssuerHost(env),
+      OIDC_AUDIENCE: imageReceiverAudience(env),
+    };
+    const features = gitopsFeatures(env);
     new GitopsFiles(this, "gitops-files", {
       project: projectId,
       branch: env.gitlab.branch,
-      values: {
-        ENVIRONMENT: env.name,
-        CLUSTER_NAME: env.cluster.name,
-        GIT_BRANCH: env.gitlab.branch,
-        APP_NAMESPACE: env.gitops.appNamespace,
-        APP_REPLICAS: env.gitops.appReplicas,
-        IMAGE_SEMVER_RANGE: env.gitops.imageSemverRange,
-        ...ADDON_PINS,
-        KARPENTER_NODE_ROLE: karpenterNodeRoleName(env),
-        EXTERNAL_SECRETS_PREFIX: externalSecretsPrefix(env),
-        GITLAB_ISSUER_HOST: gitlabIssuerHost(env),
-        APP_PROJECT: env.delivery?.appProject,
-        OIDC_AUDIENCE: imageReceiverAudience(env),
-      },
-      features: gitopsFeatures(env),
+      values,
+      features,
       addons,
-      generated: [...addonFiles, ...generated],
+      generated: [
+        ...addonFiles,
+        ...generated,
+        ...appFiles({
+          values,
+          apps: enabledApps(env),
+          receiver: features.includes("image-receiver")
+            ? { issuerHost: values.GITLAB_ISSUER_HOST, audience: values.OIDC_AUDIENCE, clusterPath: syncPath(env) }
+            : undefined,
+        }),
+      ],
       dependsOn: handoff,
     });
 
-    if (gitopsFeatures(env).includes("image-receiver")) {
-      // What the app's release pipeline needs (ci/app.gitlab-ci.yml: FLUX_RECEIVER_URL, FLUX_AUDIENCE); neither is a secret.
+    if (features.includes("image-receiver")) {
+      // What the apps' release pipelines need (ci/app.gitlab-ci.yml: FLUX_RECEIVER_URL, FLUX_AUDIENCE); neither is a secret.
       new TerraformOutput(this, "image_receiver_url", {
         value: `https://${env.gitops.webhook.hostname}${receiverPath(IMAGE_RECEIVER)}`,
         description:

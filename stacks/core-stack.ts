@@ -1,17 +1,19 @@
 import { DataAwsPartition } from "@cdktf/provider-aws/lib/data-aws-partition";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
-import { TerraformOutput, TerraformStack } from "cdktf";
+import { Fn, TerraformOutput, TerraformStack, Token } from "cdktf";
 import { Construct } from "constructs";
 import type { EnvironmentConfig } from "../config/load";
 import {
   ciRoleArn,
-  ciRoleName,
   clusterRoleName,
+  ecrPushRoleName,
   ecrRepositoryName,
+  installedApps,
   flowLogGroupName,
   gitlabIssuerHost,
   gitlabOidcProviderArn,
   KARPENTER_DISCOVERY_TAG,
+  releaseProjects,
   ROLE_PURPOSES,
   sopsKeyAlias,
 } from "../config/names";
@@ -19,7 +21,7 @@ import { ADDONS_BEFORE_NODES } from "../config/schema";
 import { addonInstalled } from "../config/schema-addons";
 import { terraformLiteralMap } from "../config/terraform-literal";
 import { ClusterAutoscalerIdentity } from "../constructs/core/cluster-autoscaler-identity";
-import { ContainerRegistry } from "../constructs/core/container-registry";
+import { ContainerRegistry, ecrReadPolicy } from "../constructs/core/container-registry";
 import { EksAddons } from "../constructs/core/eks-addons";
 import { EcrPushRole } from "../constructs/core/ecr-push-role";
 import { controlPlaneLogGroup, EksCluster } from "../constructs/core/eks-cluster";
@@ -41,8 +43,8 @@ export const CORE_OUTPUTS = {
   clusterCaData: "cluster_certificate_authority_data",
   region: "region",
   vpcId: "vpc_id",
-  ecrRepositoryUrl: "ecr_repository_url",
-  ecrRepositoryArn: "ecr_repository_arn",
+  ecrRegistry: "ecr_registry",
+  ecrRepositoryUrls: "ecr_repository_urls",
   configureKubectl: "configure_kubectl",
   imageReflectorRoleArn: "image_reflector_role_arn",
   clusterAutoscalerRoleArn: "cluster_autoscaler_role_arn",
@@ -67,7 +69,8 @@ export class CoreStack extends TerraformStack {
         { tags: terraformLiteralMap({ ...env.tags, "gitops-environment": env.name, "eks-cluster": env.cluster.name }) },
       ],
     });
-    const partition = new DataAwsPartition(this, "partition").partition;
+    const partitionData = new DataAwsPartition(this, "partition");
+    const partition = partitionData.partition;
     const name = env.cluster.name;
 
     // One key for every log group of the cluster, another (in EksCluster) for its Secrets.
@@ -152,27 +155,43 @@ export class CoreStack extends TerraformStack {
       dependsOn: [nodes.nodeGroup],
     });
 
-    // One repository per environment: dev and prod may share an account without clashing.
-    const registry = new ContainerRegistry(this, "ecr", { ...env.ecr, repositoryName: ecrRepositoryName(env) });
+    // One repository per app and environment (`<environment>/<app>`): dev and prod may share an
+    // account. Ids come from the app name, so removing an app removes only its repository.
+    // Deployed apps, and those on their way out: the cluster may pull from a repository until Flux has pruned.
+    const apps = installedApps(env);
+    const registries = new Map(
+      apps.map(([app]) => [
+        app,
+        new ContainerRegistry(this, `ecr-${app}`, { ...env.ecr, repositoryName: ecrRepositoryName(env, app) }),
+      ]),
+    );
+    // The registry host, one for every app; the account comes from the cluster's ARN (no AWS API call at plan).
+    const account = Fn.element(Fn.split(":", eks.cluster.arn), 4);
+    const registryHost = `${account}.dkr.ecr.${env.region}.${partitionData.dnsSuffix}`;
     // Flux's image-reflector-controller reads ECR tags with this role (ImageRepository
     // `provider: aws`): no static keys in the cluster, no credential-sync CronJob.
     const reflector = new PodIdentityRole(this, "image-reflector-identity", {
       roleName: clusterRoleName(env, ROLE_PURPOSES.imageReflector),
       ...cluster,
       ...IMAGE_REFLECTOR,
-      // This environment's repository only, not every repository in the account.
-      inlinePolicy: registry.readPolicy(),
+      // This environment's repositories only (`<environment>/*`), not every repository in the
+      // account; one prefix keeps the policy's size fixed however many apps there are.
+      inlinePolicy: ecrReadPolicy(`arn:${partition}:ecr:${env.region}:${account}:repository/${env.name}/*`),
     });
-    // The app repository's tag pipelines push here (ci/app.gitlab-ci.yml), by OIDC.
-    const push = env.delivery?.appProject
-      ? new EcrPushRole(this, "ecr-push-identity", {
-          roleName: ciRoleName(env, "ecr-push"),
-          providerArn: gitlabOidcProviderArn(env),
-          issuerHost: gitlabIssuerHost(env),
-          appProject: env.delivery.appProject,
-          repositoryArn: registry.repository.arn,
-        })
-      : undefined;
+    // Each release project's tag pipelines push to its apps' repositories (ci/app.gitlab-ci.yml), by OIDC.
+    const pushRoles = [...releaseProjects(env)].map(
+      ([project, appNames]) =>
+        [
+          project,
+          new EcrPushRole(this, `ecr-push-${project.replace(/[^A-Za-z0-9]+/g, "-").toLowerCase()}`, {
+            roleName: ecrPushRoleName(env, project),
+            providerArn: gitlabOidcProviderArn(env),
+            issuerHost: gitlabIssuerHost(env),
+            appProject: project,
+            repositoryArns: appNames.map((a) => registries.get(a)!.repository.arn),
+          }),
+        ] as const,
+    );
     // The add-ons Flux installs (README "Add-ons"): each one's AWS side exists while it is installed.
     const autoscaler = addonInstalled(env.addons, "clusterAutoscaler")
       ? new ClusterAutoscalerIdentity(this, "cluster-autoscaler-identity", {
@@ -210,7 +229,7 @@ export class CoreStack extends TerraformStack {
       });
     }
 
-    const outputs: Record<keyof typeof CORE_OUTPUTS, { value: string; description: string } | undefined> = {
+    const outputs: Record<keyof typeof CORE_OUTPUTS, { value: unknown; description: string } | undefined> = {
       clusterName: { value: clusterName, description: "EKS cluster name" },
       clusterEndpoint: { value: eks.cluster.endpoint, description: "Kubernetes API server URL" },
       clusterCaData: {
@@ -219,11 +238,12 @@ export class CoreStack extends TerraformStack {
       },
       region: { value: env.region, description: "AWS region" },
       vpcId: { value: network.vpc.id, description: "VPC id" },
-      ecrRepositoryUrl: {
-        value: registry.repository.repositoryUrl,
-        description: "ECR repository URL (push images here)",
+      ecrRegistry: { value: registryHost, description: "ECR registry host of every app repository" },
+      ecrRepositoryUrls: {
+        // A map as a token: cdktf's own walk of an object output calls Node's deprecated util.isArray.
+        value: Token.asAny(Object.fromEntries([...registries].map(([app, r]) => [app, r.repository.repositoryUrl]))),
+        description: "ECR repository URL of each app, by app name (push images here)",
       },
-      ecrRepositoryArn: { value: registry.repository.arn, description: "ECR repository ARN" },
       configureKubectl: {
         value: kubeconfigCommand(clusterName, env.region),
         description: "Point kubectl at the cluster",
@@ -235,10 +255,10 @@ export class CoreStack extends TerraformStack {
         description: "IAM role of the cluster autoscaler",
       },
     };
-    if (push) {
-      new TerraformOutput(this, "ecr_push_role_arn", {
-        value: push.ciRole.role.arn,
-        description: "AWS_ROLE_ARN of the app's image push job",
+    if (pushRoles.length > 0) {
+      new TerraformOutput(this, "ecr_push_role_arns", {
+        value: Token.asAny(Object.fromEntries(pushRoles.map(([project, role]) => [project, role.ciRole.role.arn]))),
+        description: "AWS_ROLE_ARN of each release project's image push job, by project path",
       });
     }
     if (sops) {

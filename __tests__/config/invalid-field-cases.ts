@@ -11,6 +11,7 @@ const d = (name: string, patch: Json, key: string, says: RegExp): InvalidCase =>
   key,
   says,
 });
+const app = (name: string, apps: Json, key: string, says: RegExp) => c(name, { apps }, key, says);
 const s3 = (extra: Json) => ({ backend: { type: "s3", bucket: "team-state", ...extra } });
 const bucket = (name: string) => s3({ bucket: name });
 const branch = (name: string) => ({ gitlab: { branch: name } });
@@ -275,8 +276,6 @@ export const FIELD_CASES: InvalidCase[] = [
   c("fractional size", { nodeGroup: { minSize: 1.5 } }, "nodeGroup.minSize", /int/),
   d("max size zero in defaults", { nodeGroup: { maxSize: 0 } }, "nodeGroup.maxSize", />=1/),
   // ECR.
-  c("ECR name in capitals", { ecr: { repositoryName: "Nginx" } }, "ecr.repositoryName", /lowercase/),
-  c("ECR name with a double separator", { ecr: { repositoryName: "a__b" } }, "ecr.repositoryName", /lowercase/),
   c("keep no images", { ecr: { keepImages: 0 } }, "ecr.keepImages", />=1/),
   c("forceDelete as a string", { ecr: { forceDelete: "true" } }, "ecr.forceDelete", /must be a boolean/),
   // GitLab instance URL.
@@ -357,12 +356,7 @@ export const FIELD_CASES: InvalidCase[] = [
     "gitops.namespaces.1",
     /must not be default, kube-system/,
   ),
-  c(
-    "default namespace",
-    { gitops: { namespaces: ["default"], appNamespace: "default" } },
-    "gitops.namespaces.0",
-    /every cluster has them/,
-  ),
+  c("default namespace", { gitops: { namespaces: ["default"] } }, "gitops.namespaces.0", /every cluster has them/),
   c("flux-system", { gitops: { namespaces: ["apps", "flux-system"] } }, "gitops.namespaces.1", /Flux owns them/),
   c(
     "kube- prefix",
@@ -377,34 +371,46 @@ export const FIELD_CASES: InvalidCase[] = [
     "gitops.namespaces.1",
     /at most 63 characters/,
   ),
-  c(
-    "namespace in capitals",
-    { gitops: { namespaces: ["Apps"], appNamespace: "apps" } },
-    "gitops.namespaces.0",
-    /Kubernetes namespace name/,
+  c("namespace in capitals", { gitops: { namespaces: ["Apps"] } }, "gitops.namespaces.0", /Kubernetes namespace name/),
+  // Apps: names, namespaces, image policy, replicas, where the manifests come from.
+  app("app name in capitals", { Web: {} }, "apps.Web", /key "Web" must be 1-40 lowercase letters/),
+  app("app name starting with a digit", { "1web": {} }, "apps.1web", /starting with a letter/),
+  app("app name too long", { ["a".repeat(41)]: {} }, `apps.${"a".repeat(41)}`, /must be 1-40/),
+  app("app namespace reserved", { web: { namespace: "kube-system" } }, "apps.web.namespace", /every cluster has them/),
+  app("app namespace flux-system", { web: { namespace: "flux-system" } }, "apps.web.namespace", /Flux owns them/),
+  app("app namespace kube-", { web: { namespace: "kube-apps" } }, "apps.web.namespace", /must not start with kube-/),
+  app("blank semver range", { web: { semverRange: "   " } }, "apps.web.semverRange", /must not be blank/),
+  app("semver range latest", { web: { semverRange: "latest" } }, "apps.web.semverRange", /must be a semver range/),
+  app("unfinished semver range", { web: { semverRange: ">=1.0.0 <" } }, "apps.web.semverRange", /must be a semver/),
+  app("no replicas", { web: { replicas: 0 } }, "apps.web.replicas", />=1/),
+  app("privileged port", { web: { port: 80 } }, "apps.web.port", /must be 1024-65535 \(the pod runs as non-root\)/),
+  app("root user", { web: { runAsUser: 0 } }, "apps.web.runAsUser", /must not be 0 \(root\)/),
+  app("CPU with a unit typo", { web: { cpu: "100mc" } }, "apps.web.cpu", /must be a CPU quantity/),
+  app("memory in bytes with a typo", { web: { memory: "128MB" } }, "apps.web.memory", /must be a memory quantity/),
+  app("relative writable path", { web: { writablePaths: ["tmp"] } }, "apps.web.writablePaths.0", /absolute path/),
+  app("writable path twice", { web: { writablePaths: ["/tmp", "/tmp"] } }, "apps.web.writablePaths.1", /repeats/),
+  app("unknown manifests source", { web: { manifests: "helm" } }, "apps.web.manifests", /"generated", "folder"/),
+  app(
+    "folder that does not exist",
+    { web: { manifests: "folder" } },
+    "apps.web.manifests",
+    /is folder, but config_files\/apps\/base\/web\/kustomization\.yaml does not exist: add the app's Kustomize base there, or use manifests: generated/,
   ),
-  c("no namespaces", { gitops: { namespaces: [] } }, "gitops.namespaces", /at least one namespace/),
-  c(
-    "app namespace not owned",
-    { gitops: { appNamespace: "web" } },
-    "gitops.appNamespace",
-    /must be one of gitops\.namespaces \(apps\)/,
-  ),
-  // GitOps: image policy, replicas, webhook, commit status.
-  c("blank semver range", { gitops: { imageSemverRange: "   " } }, "gitops.imageSemverRange", /must not be blank/),
-  c(
-    "semver range latest",
-    { gitops: { imageSemverRange: "latest" } },
-    "gitops.imageSemverRange",
-    /must be a semver range/,
+  app("enabled as a word", { web: { enabled: "yes" } }, "apps.web.enabled", /must be true, false or "removing"/),
+  app("release project not a path", { web: { project: "web" } }, "apps.web.project", /GitLab project path/),
+  app(
+    "typo in an app key",
+    { web: { replica: 2 } },
+    "apps.web.replica",
+    /unknown key \(allowed here: enabled, namespace/,
   ),
   c(
-    "unfinished semver range",
-    { gitops: { imageSemverRange: ">=1.0.0 <" } },
-    "gitops.imageSemverRange",
-    /must be a semver range/,
+    "release project without the delivery section",
+    { apps: { web: { project: "g/web" } } },
+    "apps.web.project",
+    /needs the delivery section/,
   ),
-  c("no replicas", { gitops: { appReplicas: 0 } }, "gitops.appReplicas", />=1/),
+  // GitOps: webhook, commit status.
   c("webhook without TLS or consent", hook({ enabled: true }), "gitops.webhook", /needs hostname and certificateArn/),
   c("webhook hostname alone", hook({ hostname: "hook.example.com" }), "gitops.webhook", /go together/),
   c(

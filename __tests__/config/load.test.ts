@@ -39,7 +39,7 @@ describe("environment files", () => {
       maxSize: 4,
     });
     expect(env.cluster.logRetentionDays).toBe(7);
-    expect(env.ecr.repositoryName).toBe("nginx");
+    expect(env.ecr).toEqual({ keepImages: 30, forceDelete: false });
     expect([...env.cluster.addons].sort()).toEqual([
       "aws-ebs-csi-driver",
       "coredns",
@@ -47,7 +47,8 @@ describe("environment files", () => {
       "kube-proxy",
       "vpc-cni",
     ]);
-    expect(env.gitops.imageSemverRange).toBe("0.0.x");
+    expect(env.apps).toEqual({});
+    expect(env.gitops.namespaces).toEqual([]);
     expect(env.backend).toEqual({ type: "local" });
   });
 
@@ -109,13 +110,15 @@ describe("environment files", () => {
   test("field and cross-field problems are reported together", () => {
     const lines = problems({
       ecr: { keepImages: 0 },
-      gitops: { appNamespace: "web" },
+      apps: { web: { manifests: "folder" } },
       network: { vpcCidr: "10.0.0.0/8" },
     });
     expect(lines).toEqual([
       expect.stringMatching(/network\.vpcCidr: must be a \/16 to \/28 block/),
       expect.stringMatching(/ecr\.keepImages: /),
-      expect.stringMatching(/gitops\.appNamespace: must be one of gitops\.namespaces/),
+      expect.stringMatching(
+        /apps\.web\.manifests: is folder, but config_files\/apps\/base\/web\/kustomization\.yaml does not exist/,
+      ),
     ]);
   });
 
@@ -255,7 +258,7 @@ const RULES: [string, Json | string, RegExp][] = [
     { nodeGroup: { capacityType: "spot" } },
     /nodeGroup\.capacityType: must be one of "SPOT", "ON_DEMAND"/,
   ],
-  ["ECR repository name", { ecr: { repositoryName: "Nginx!" } }, /ecr\.repositoryName: must be lowercase letters/],
+  ["app name", { apps: { Web: {} } }, /apps\.Web: key "Web" must be 1-40 lowercase letters/],
   [
     "GitLab URL",
     { gitlab: { ...MINIMAL.gitlab, baseUrl: "gitlab.example.com" } },
@@ -271,12 +274,7 @@ const RULES: [string, Json | string, RegExp][] = [
     { gitops: { namespaces: ["apps", "flux-system"] } },
     /gitops\.namespaces\.1: must not be default, kube-system, kube-public, kube-node-lease, flux-system/,
   ],
-  [
-    "app namespace not owned",
-    { gitops: { appNamespace: "web" } },
-    /gitops\.appNamespace: must be one of gitops\.namespaces \(apps\)/,
-  ],
-  ["semver range", { gitops: { imageSemverRange: "latest" } }, /gitops\.imageSemverRange: must be a semver range/],
+  ["semver range", { apps: { web: { semverRange: "latest" } } }, /apps\.web\.semverRange: must be a semver range/],
   [
     "webhook without TLS or consent",
     { gitops: { webhook: { enabled: true } } },

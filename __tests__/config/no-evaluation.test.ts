@@ -18,11 +18,13 @@ import { BASE } from "./invalid-cases";
  */
 
 const FILE = "config/environments/test.yaml";
+/** The app a `apps.<name>.*` key is set on. */
+const APP = "web";
 const HOSTILE = ['${file("/etc/passwd")}', "%{ if true }x%{ endif }", "a${b}c", "$${x}"];
 
 /** A patch that sets `key` (dotted) to `value`, with the backend type its key needs. */
 function patchFor(key: string, value: unknown): Json {
-  const parts = key.split(".");
+  const parts = key.split(".").map((p) => (p === "<name>" ? APP : p));
   const patch: Json = {};
   let node = patch;
   parts.slice(0, -1).forEach((p) => (node = node[p] = {}));
@@ -66,7 +68,8 @@ describe.each(cases)("%s = %s", (key, _shown, value) => {
       settings = parseEnvironmentText({ text, file: FILE });
     } catch (error) {
       expect(error).toBeInstanceOf(ConfigError);
-      expect((error as ConfigError).problems.some((l) => l.startsWith(`${FILE}: ${key}`))).toBe(true);
+      const field = key.replace("<name>", APP);
+      expect((error as ConfigError).problems.some((l) => l.startsWith(`${FILE}: ${field}`))).toBe(true);
       return;
     }
     // Accepted: then no string in either stack may hold unescaped template syntax from it.

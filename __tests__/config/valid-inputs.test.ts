@@ -10,9 +10,28 @@ import { BASE } from "./invalid-cases";
 
 // The rules must not refuse what AWS, GitLab, git and Flux accept: one accepted value per rule family.
 const ACCEPTED: [string, Json][] = [
-  ["a prerelease semver range", { gitops: { imageSemverRange: ">=0.0.0-0" } }],
-  ["alternatives and a hyphen range", { gitops: { imageSemverRange: "^1.2 || 1.0.0 - 1.1.9" } }],
-  ["comma-separated comparisons", { gitops: { imageSemverRange: ">= 1.2, < 3.0.0-rc.1" } }],
+  ["a prerelease semver range", { apps: { web: { semverRange: ">=0.0.0-0" } } }],
+  ["alternatives and a hyphen range", { apps: { web: { semverRange: "^1.2 || 1.0.0 - 1.1.9" } } }],
+  ["comma-separated comparisons", { apps: { web: { semverRange: ">= 1.2, < 3.0.0-rc.1" } } }],
+  [
+    "an app with every generated-base setting",
+    {
+      apps: {
+        api: {
+          namespace: "payments",
+          port: 3000,
+          replicas: 2,
+          healthPath: "/healthz",
+          runAsUser: 10001,
+          cpu: "0.5",
+          memory: "1Gi",
+          writablePaths: ["/tmp", "/var/run/app"],
+        },
+      },
+    },
+  ],
+  ["an app left out of an environment", { apps: { web: { enabled: false, manifests: "folder" } } }],
+  ["an app on its way out", { apps: { web: { enabled: "removing", manifests: "folder" } } }],
   [
     "plain http to localhost",
     {

@@ -1,4 +1,4 @@
-import { gitopsProjectPath } from "../../config/names";
+import { enabledApps, gitopsProjectPath } from "../../config/names";
 import { CLUSTER_VARS } from "../../constructs/bootstrap/cluster-vars";
 import { committedTree, isolationProblems, renderCheck, renderScenario } from "../../scripts/render-check";
 import { environment, ENVIRONMENTS, Json } from "../helpers";
@@ -39,20 +39,23 @@ describe.each(ENVIRONMENTS)("environment %s, deployed alone", (name) => {
         "Service/nginx",
         "ImageRepository/nginx",
         "ImagePolicy/nginx",
-        "ImageUpdateAutomation/nginx",
+        "ImageUpdateAutomation/apps",
       ]),
     );
   });
 
-  test("configured values arrive typed and intact", () => {
-    expect(find("ImagePolicy", "nginx").spec.policy.semver.range).toBe(env.gitops.imageSemverRange);
-    const deployment = find("Deployment", "nginx");
-    expect(deployment.spec.replicas).toBe(env.gitops.appReplicas);
-    expect(deployment.metadata.namespace).toBe(env.gitops.appNamespace);
-    expect(deployment.spec.template.spec.containers[0].image).toMatch(
-      new RegExp(`^\\d{12}\\.dkr\\.ecr\\.${env.region}\\.amazonaws\\.com/${name}/nginx:0\\.0\\.1$`),
-    );
-    expect(find("ImageUpdateAutomation", "nginx").spec.git.push.branch).toBe(env.gitlab.branch);
+  test("configured values arrive typed and intact, for every app", () => {
+    expect(enabledApps(env).length).toBeGreaterThan(0);
+    for (const [app, settings] of enabledApps(env)) {
+      expect(find("ImagePolicy", app).spec.policy.semver.range).toBe(settings.semverRange);
+      const deployment = find("Deployment", app);
+      expect(deployment.spec.replicas).toBe(settings.replicas);
+      expect(deployment.metadata.namespace).toBe(settings.namespace);
+      expect(deployment.spec.template.spec.containers[0].image).toMatch(
+        new RegExp(`^\\d{12}\\.dkr\\.ecr\\.${env.region}\\.amazonaws\\.com/${name}/${app}:0\\.0\\.1$`),
+      );
+    }
+    expect(find("ImageUpdateAutomation", "apps").spec.git.push.branch).toBe(env.gitlab.branch);
   });
 
   test("Flux Kustomizations: interval, retry, timeout, prune, wait; the add-on layers before apps", () => {
@@ -60,7 +63,11 @@ describe.each(ENVIRONMENTS)("environment %s, deployed alone", (name) => {
       expect(k.spec).toMatchObject({ prune: true, wait: true });
       for (const key of ["interval", "retryInterval", "timeout"]) expect(k.spec[key]).toMatch(/^\d+[hms]/);
     }
-    expect(find("Kustomization", "apps").spec.dependsOn).toEqual([{ name: "infra-configs" }]);
+    // With SOPS on, apps waits for the secrets Kustomization, which waits for the last layer.
+    const after = env.secrets.sops.enabled ? "secrets" : "infra-configs";
+    expect(find("Kustomization", "apps").spec.dependsOn).toEqual([{ name: after }]);
+    if (env.secrets.sops.enabled)
+      expect(find("Kustomization", "secrets").spec.dependsOn).toEqual([{ name: "infra-configs" }]);
   });
 
   test("every chart version is pinned exactly", () => {
@@ -96,7 +103,7 @@ describe("values YAML would misread reach the cluster intact", () => {
     "1.2 - 1.4.5",
   ];
   test.each(ranges)("semver range %s", (range) => {
-    const env = environment("dev", { gitops: { imageSemverRange: range } });
+    const env = environment("dev", { apps: { nginx: { semverRange: range } } });
     const [result] = renderScenario("range", [committedTree(env)]);
     expect(result.problems).toEqual([]);
     expect(result.objects.find((o) => o.object.kind === "ImagePolicy")!.object).toMatchObject({

@@ -100,7 +100,10 @@ describe.each(ENVIRONMENTS)("environment %s", (name) => {
 
   test("Least privilege: Flux reads this environment's ECR repository only, nothing account-wide", () => {
     const reflector = resources(json, "aws_iam_role_policy").find((p) => String(p.role).includes("image-reflector"))!;
-    expect(reflector.policy).toMatch(/"Resource" = aws_ecr_repository\./);
+    // One prefix, `<environment>/*` in this account and region: fixed in size however many apps there are.
+    expect(reflector.policy).toContain(`:ecr:${env.region}:\${element(split(":", aws_eks_cluster.`);
+    expect(reflector.policy).toContain(`:repository/${name}/*"`);
+    expect(reflector.policy.match(/"Resource" = "\*"/g)).toHaveLength(1); // the login token only
     expect(resources(json, "aws_iam_role_policy_attachment").map((a) => a.policy_arn)).not.toContainEqual(
       expect.stringMatching(/AmazonEC2ContainerRegistryReadOnly$/),
     );

@@ -1,13 +1,20 @@
 import { committedTree, renderCheck } from "../../scripts/render-check";
-import { environment, ENVIRONMENTS, Json } from "../helpers";
+import type { EnvironmentConfig } from "../../config/load";
+import { enabledApps } from "../../config/names";
+import { environment, ENVIRONMENTS, Json, THREE_APPS } from "../helpers";
 
 // Security rules on what each environment's cluster runs, read from the render check's output.
 // Each test is named after the guidance it enforces, so a regression names the rule it breaks.
 // PSS: Kubernetes Pod Security Standards, restricted profile. EKS BP: EKS Best Practices Guide.
 const POD_OWNERS = ["Deployment", "StatefulSet", "DaemonSet", "Job", "ReplicaSet"];
 
-describe.each(ENVIRONMENTS)("environment %s", (name) => {
-  const env = environment(name);
+// The committed environments, and dev with three apps (two with generated bases) in namespaces of their own.
+const CASES: [string, EnvironmentConfig][] = [
+  ...ENVIRONMENTS.map((n) => [n, environment(n)] as [string, EnvironmentConfig]),
+  ["dev with three apps", environment("dev", { apps: THREE_APPS })],
+];
+
+describe.each(CASES)("environment %s", (_label, env) => {
   const [result] = renderCheck([committedTree(env)]).results;
   const objects = result.objects.map((o) => o.object as Json);
   const terraformNamespaces = result.objects.filter(
@@ -20,7 +27,7 @@ describe.each(ENVIRONMENTS)("environment %s", (name) => {
   const containers = pods.flatMap((p) => (p.spec.containers as Json[]).map((c) => ({ pod: p, c })));
 
   test("the app namespaces hold workloads to check", () => {
-    expect(appNamespaces).toContain(env.gitops.appNamespace);
+    for (const [, app] of enabledApps(env)) expect(appNamespaces).toContain(app.namespace);
     expect(pods.length).toBeGreaterThan(0);
   });
 

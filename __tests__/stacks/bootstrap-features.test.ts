@@ -198,7 +198,7 @@ describe("commit status in GitLab", () => {
   });
 });
 
-describe("image Receiver (generic-oidc) for the app's release pipeline", () => {
+describe("image Receiver (generic-oidc) for the apps' release pipelines", () => {
   const { json, files, doc } = bootstrap({ webhook: TLS });
   const receiver = doc("image-receiver/receiver.yaml");
   const provider = receiver.spec.oidcProviders[0];
@@ -216,15 +216,15 @@ describe("image Receiver (generic-oidc) for the app's release pipeline", () => {
     expect(provider.audience).toBe("flux-flux-dev");
   });
 
-  test("its claims are checked one by one: the app project exactly, a tag, a protected one", () => {
+  test("its claims are checked one by one: one of the apps' release projects, a tag, a protected one", () => {
     expect(provider.validations.map((v: Json) => v.expression)).toEqual([
-      "claims.project_path == 'my-group/nginx-app'",
+      "claims.project_path in ['my-group/nginx-app']",
       "claims.ref_type == 'tag'",
       "claims.ref_protected == 'true'",
     ]);
   });
 
-  test("it reconciles the app's ImageRepository, nothing else", () => {
+  test("it reconciles the releasing apps' ImageRepositories, nothing else", () => {
     expect(receiver.spec.resources).toEqual([
       { apiVersion: "image.toolkit.fluxcd.io/v1", kind: "ImageRepository", name: "nginx", namespace: "flux-system" },
     ]);
@@ -236,11 +236,9 @@ describe("image Receiver (generic-oidc) for the app's release pipeline", () => {
     expect(json.output.image_receiver_audience.value).toBe("flux-flux-dev");
   });
 
-  test("absent without an app project, and without a TLS hostname to reach it", () => {
-    const env = environment("dev", { gitops: { webhook: TLS } });
-    const noApp = synth(
-      (app) => new BootstrapStack(app, "bootstrap", { ...env, delivery: { ...env.delivery!, appProject: undefined } }),
-    );
+  test("absent without a release project, and without a TLS hostname to reach it", () => {
+    const env = environment("dev", { gitops: { webhook: TLS }, apps: { nginx: { enabled: false } } });
+    const noApp = synth((app) => new BootstrapStack(app, "bootstrap", env));
     expect(noApp).not.toMatch(/image-receiver/);
     const http = bootstrap({ webhook: { enabled: true, allowInsecureHttp: true, sourceRanges: ["198.51.100.0/24"] } });
     expect(http.files.map((f) => f.file_path).filter((p) => p.includes("image-receiver"))).toEqual([]);

@@ -198,7 +198,12 @@ describe("bootstrap stack invariants", () => {
       ...address("kubernetes_namespace_v1", (n) => n.metadata.name !== "flux-system"),
       ...address("kubernetes_config_map_v1"),
     ];
-    for (const f of files) expect(f.depends_on).toEqual(expect.arrayContaining(before));
+    // Through one terraform_data: each file waits for it, it waits for all of them.
+    const [ready] = address("terraform_data", (d) => String(d.depends_on).includes("kubernetes_"));
+    expect(
+      resources(json, "terraform_data").find((d) => String(d.depends_on).includes("kubernetes_"))!.depends_on,
+    ).toEqual(expect.arrayContaining(before));
+    for (const f of files) expect(f.depends_on).toEqual([ready]);
   });
 
   test("Terraform-owned namespaces, labelled so", () => {
@@ -211,7 +216,7 @@ describe("bootstrap stack invariants", () => {
     const vars = resources(json, "kubernetes_config_map_v1").find((c) => c.metadata.name === "cluster-vars")!;
     expect(vars.metadata.namespace).toBe("flux-system");
     expect(Object.keys(vars.data).sort()).toEqual([...CLUSTER_VARS].sort());
-    expect(vars.data.ECR_REPOSITORY_URL).toBe("${data.terraform_remote_state.core.outputs.ecr_repository_url}");
+    expect(vars.data.ECR_REGISTRY).toBe("${data.terraform_remote_state.core.outputs.ecr_registry}");
     expect(vars.data.VPC_ID).toBe("${data.terraform_remote_state.core.outputs.vpc_id}");
   });
 
@@ -236,15 +241,15 @@ describe("bootstrap stack invariants", () => {
 
   test("files are base64 at synth, so Flux's ${VAR} placeholders reach Git literally", () => {
     expect(files.every((f) => f.encoding === "base64")).toBe(true);
-    const automation = files.find((f) => f.file_path === "apps/dev/image-automation.yaml")!;
-    expect(decoded(automation)).toContain("image: ${ECR_REPOSITORY_URL}");
+    const image = files.find((f) => f.file_path === "apps/dev/nginx/image.yaml")!;
+    expect(decoded(image)).toContain('image: "${ECR_REGISTRY}/dev/nginx"');
     for (const f of files) expect(f.content).not.toContain("${");
   });
 
   test("only the image-tag file is created once and then left to Flux; the overlay stays Terraform's", () => {
     const owned = files.filter((f) => f.lifecycle?.ignore_changes);
-    expect(owned.map((f) => f.file_path)).toEqual(["apps/dev/image-tag/kustomization.yaml"]);
-    expect(files.find((f) => f.file_path === "apps/dev/kustomization.yaml")!.lifecycle).toBeUndefined();
+    expect(owned.map((f) => f.file_path)).toEqual(["apps/dev/nginx/image-tag/kustomization.yaml"]);
+    expect(files.find((f) => f.file_path === "apps/dev/nginx/kustomization.yaml")!.lifecycle).toBeUndefined();
     expect(owned[0].lifecycle.ignore_changes).toEqual(["content"]);
     expect(decoded(owned[0])).toContain('# {"$imagepolicy": "flux-system:nginx:tag"}');
   });

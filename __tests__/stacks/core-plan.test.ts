@@ -6,7 +6,7 @@ import { formatHcl } from "../../scripts/export-hcl";
 import { findProviderSource, planConfiguration, terraformVersion } from "../../scripts/offline-plan";
 import { CoreStack } from "../../stacks/core-stack";
 import { finishSynth, lockFilePath } from "../../stacks/terraform-settings";
-import { environment, Json, synth } from "../helpers";
+import { environment, Json, synth, THREE_APPS } from "../helpers";
 
 // The real Terraform and the real aws provider (from a filesystem mirror, else the registry)
 // validate and plan the synthesized core stack with no AWS account, twice at once: from the
@@ -54,7 +54,10 @@ describe("core stack, planned by the real Terraform", () => {
       const env = environment("dev", {
         network: { natGateways: "one-per-az" },
         cluster: { adminPrincipalArns: ["arn:aws:iam::123456789012:role/admin"] },
+        // nginx and two more apps, each with its own release project.
+        apps: THREE_APPS,
       });
+      const apps = Object.keys(env.apps).length;
       const lock = readFileSync(lockFilePath(PROJECT, "core"), "utf8");
       const [plan, fromHcl] = await Promise.all([
         planConfiguration(
@@ -96,16 +99,16 @@ describe("core stack, planned by the real Terraform", () => {
         aws_cloudwatch_event_rule: 5,
         aws_cloudwatch_event_target: 5,
         aws_ec2_tag: 1,
-        aws_ecr_repository: 1,
-        aws_ecr_lifecycle_policy: 1,
+        aws_ecr_repository: apps,
+        aws_ecr_lifecycle_policy: apps,
         terraform_data: 1,
       });
-      // cluster, node, EBS CSI, VPC CNI, image reflector, SOPS decrypt and flow log roles, the
-      // app's ECR push role, and dev's add-ons: Karpenter's controller and nodes, the load
-      // balancer controller, external-dns and External Secrets (dev runs Karpenter, so no cluster
-      // autoscaler).
-      expect(plan.countsByType.aws_iam_role).toBe(13);
-      expect(plan.countsByType.aws_iam_role_policy).toBe(9);
+      // cluster, node, EBS CSI, VPC CNI, image reflector, SOPS decrypt and flow log roles, dev's
+      // add-ons: Karpenter's controller and nodes, the load balancer controller, external-dns and
+      // External Secrets (dev runs Karpenter, so no cluster autoscaler), and one ECR push role per
+      // release project (one per app here).
+      expect(plan.countsByType.aws_iam_role).toBe(12 + apps);
+      expect(plan.countsByType.aws_iam_role_policy).toBe(8 + apps);
       const planned = (prefix: string) =>
         Object.entries(plan.plannedValues)
           .filter(([address]) => address.startsWith(prefix))

@@ -182,9 +182,9 @@ describe("core stack invariants", () => {
     });
     const role = resources(json, "aws_iam_role").find((r) => r.name === "flux-dev-flux-image-reflector")!;
     expect(role.assume_role_policy).toMatch(/"Service" = "pods\.eks\.amazonaws\.com"/);
-    // This environment's repository, not every repository of the account.
+    // This environment's repositories (`dev/*`), not every repository of the account.
     const policy = resources(json, "aws_iam_role_policy").find((p) => String(p.role).includes("image-reflector"))!;
-    expect(policy.policy).toMatch(/"Resource" = aws_ecr_repository\.[^.]+\.arn/);
+    expect(policy.policy).toContain(':repository/dev/*"');
     expect(resources(json, "aws_iam_role_policy_attachment").map((a) => a.policy_arn)).not.toContainEqual(
       expect.stringMatching(/AmazonEC2ContainerRegistryReadOnly$/),
     );
@@ -198,12 +198,19 @@ describe("core stack invariants", () => {
     expect(resources(JSON.parse(coreJson({ cluster: { updateKubeconfig: false } })), "terraform_data")).toHaveLength(0);
   });
 
+  test("the registry host comes from the cluster's account, with no AWS API call at plan", () => {
+    expect(json.output.ecr_registry.value).toBe(
+      '${element(split(":", aws_eks_cluster.eks_cluster_55B0C966.arn), 4)}.dkr.ecr.us-west-2.${data.aws_partition.partition.dns_suffix}',
+    );
+    expect(json.data.aws_caller_identity).toBeUndefined();
+  });
+
   test("named snake_case outputs for bootstrap and humans", () => {
-    // ecr_push_role_arn is for the app repository's pipeline, not for bootstrap; dev runs
+    // ecr_push_role_arns is for the apps' release pipelines, not for bootstrap; dev runs
     // Karpenter, so it has no cluster autoscaler role to show; sops_key_arn is read by bootstrap
     // only when the account is unknown at synth.
     const expected = Object.values(CORE_OUTPUTS).filter((o) => o !== CORE_OUTPUTS.clusterAutoscalerRoleArn);
-    expect(Object.keys(json.output).sort()).toEqual([...expected, "ecr_push_role_arn", SOPS_KEY_OUTPUT].sort());
+    expect(Object.keys(json.output).sort()).toEqual([...expected, "ecr_push_role_arns", SOPS_KEY_OUTPUT].sort());
     for (const key of Object.keys(json.output)) expect(key).toMatch(/^[a-z]+(_[a-z]+)*$/);
     expect(json.output.cluster_certificate_authority_data.value).toMatch(/certificate_authority\[0\]\.data/);
   });

@@ -9,7 +9,7 @@ import { FLUX_NAMESPACE } from "../flux/api";
  * instead (see SynthValues), because Flux substitutes into re-serialized YAML. The render check
  * fails on any `${VAR}` that is neither here nor carries a default (Flux 2.9 fails the build).
  */
-export const CLUSTER_VARS = ["CLUSTER_NAME", "ENVIRONMENT", "AWS_REGION", "VPC_ID", "ECR_REPOSITORY_URL"] as const;
+export const CLUSTER_VARS = ["CLUSTER_NAME", "ENVIRONMENT", "AWS_REGION", "VPC_ID", "ECR_REGISTRY"] as const;
 export type ClusterVar = (typeof CLUSTER_VARS)[number];
 
 /** The ConfigMap Flux Kustomizations read with `postBuild.substituteFrom`. */

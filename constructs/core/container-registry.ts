@@ -3,8 +3,30 @@ import { EcrRepository } from "@cdktf/provider-aws/lib/ecr-repository";
 import { Construct } from "constructs";
 import { policyDocument } from "./policy-document";
 
+/** An IAM policy that reads the tags and images of `repositoryArns` (an ARN or an ARN prefix with `*`), and nothing else in ECR. */
+export function ecrReadPolicy(repositoryArns: string | string[]): string {
+  return policyDocument([
+    // A registry token has no resource scope; it grants nothing by itself.
+    { Sid: "RegistryToken", Effect: "Allow", Action: "ecr:GetAuthorizationToken", Resource: "*" },
+    {
+      Sid: "ReadRepositories",
+      Effect: "Allow",
+      Action: [
+        "ecr:BatchCheckLayerAvailability",
+        "ecr:BatchGetImage",
+        "ecr:DescribeImages",
+        "ecr:DescribeRepositories",
+        "ecr:GetDownloadUrlForLayer",
+        "ecr:ListImages",
+        "ecr:ListTagsForResource",
+      ],
+      Resource: repositoryArns,
+    },
+  ]);
+}
+
 export interface ContainerRegistryProps {
-  /** Repository name, e.g. `nginx`. */
+  /** Repository name, e.g. `dev/nginx`. */
   readonly repositoryName: string;
   /** How many images the lifecycle policy keeps. @default 30 */
   readonly keepImages?: number;
@@ -13,34 +35,12 @@ export interface ContainerRegistryProps {
 }
 
 /**
- * The app's ECR repository. Tags are immutable, so a semver tag Flux has rolled out can never
+ * An app's ECR repository. Tags are immutable, so a semver tag Flux has rolled out can never
  * be pushed again with other content, and every push is scanned.
  * https://docs.aws.amazon.com/AmazonECR/latest/userguide/LifecyclePolicies.html
  */
 export class ContainerRegistry extends Construct {
   public readonly repository: EcrRepository;
-
-  /** An IAM policy that reads this repository's tags and images, and nothing else in ECR. */
-  public readPolicy(): string {
-    return policyDocument([
-      // A registry token has no resource scope; it grants nothing by itself.
-      { Sid: "RegistryToken", Effect: "Allow", Action: "ecr:GetAuthorizationToken", Resource: "*" },
-      {
-        Sid: "ReadThisRepository",
-        Effect: "Allow",
-        Action: [
-          "ecr:BatchCheckLayerAvailability",
-          "ecr:BatchGetImage",
-          "ecr:DescribeImages",
-          "ecr:DescribeRepositories",
-          "ecr:GetDownloadUrlForLayer",
-          "ecr:ListImages",
-          "ecr:ListTagsForResource",
-        ],
-        Resource: this.repository.arn,
-      },
-    ]);
-  }
 
   constructor(scope: Construct, id: string, props: ContainerRegistryProps) {
     super(scope, id);

@@ -11,12 +11,12 @@ export interface EcrPushRoleProps {
   readonly issuerHost: string;
   /** `group/project` of the app repository: only its tag pipelines may push. */
   readonly appProject: string;
-  /** The one repository the role may push to. */
-  readonly repositoryArn: string;
+  /** The repositories the role may push to: those of the project's apps. */
+  readonly repositoryArns: string[];
 }
 
-/** Push (and the reads a push makes) to one repository; the login token is account-wide by design. */
-export function ecrPushPolicy(repositoryArn: string): string {
+/** Push (and the reads a push makes) to the given repositories; the login token is account-wide by design. */
+export function ecrPushPolicy(repositoryArns: string[]): string {
   return policyDocument([
     // GetAuthorizationToken takes no resource; the token grants nothing the statements below do not.
     { Effect: "Allow", Action: "ecr:GetAuthorizationToken", Resource: "*" },
@@ -31,15 +31,15 @@ export function ecrPushPolicy(repositoryArn: string): string {
         "ecr:BatchGetImage",
         "ecr:GetDownloadUrlForLayer",
       ],
-      Resource: repositoryArn,
+      Resource: repositoryArns,
     },
   ]);
 }
 
 /**
- * The role an app repository's tag pipeline assumes to push its image to this environment's
- * ECR repository (ci/app.gitlab-ci.yml): trusted only for that project's tags, allowed only that
- * repository. Protect the app's tags in GitLab so only Maintainers can create them.
+ * The role an app repository's tag pipeline assumes to push its images to this environment's
+ * ECR repositories of its apps (ci/app.gitlab-ci.yml): trusted only for that project's tags,
+ * allowed only those repositories. Protect the app's tags in GitLab so only Maintainers can create them.
  * https://docs.aws.amazon.com/AmazonECR/latest/userguide/image-push-iam.html
  */
 export class EcrPushRole extends Construct {
@@ -53,7 +53,7 @@ export class EcrPushRole extends Construct {
       issuerHost: props.issuerHost,
       subject: { project: props.appProject, refType: "tag", ref: "any" },
       description: `GitLab CI of ${props.appProject} (tags) pushes images`,
-      inlinePolicy: ecrPushPolicy(props.repositoryArn),
+      inlinePolicy: ecrPushPolicy(props.repositoryArns),
     });
   }
 }

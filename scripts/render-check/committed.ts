@@ -1,6 +1,6 @@
 import { Testing } from "cdktf";
 import type { EnvironmentConfig } from "../../config/load";
-import { clusterRoleName, ecrRepositoryName, ROLE_PURPOSES } from "../../config/names";
+import { clusterRoleName, ROLE_PURPOSES } from "../../config/names";
 import { BootstrapStack } from "../../stacks/bootstrap-stack";
 import { CORE_OUTPUTS, SOPS_KEY_OUTPUT } from "../../stacks/core-stack";
 
@@ -46,8 +46,7 @@ export function coreStandIns(env: EnvironmentConfig): Record<string, string> {
     [CORE_OUTPUTS.clusterEndpoint]: `https://0123456789ABCDEF0123456789ABCDEF.gr7.${env.region}.eks.amazonaws.com`,
     [CORE_OUTPUTS.region]: env.region,
     [CORE_OUTPUTS.vpcId]: "vpc-0a1b2c3d4e5f67890",
-    [CORE_OUTPUTS.ecrRepositoryUrl]: `${registry}/${ecrRepositoryName(env)}`,
-    [CORE_OUTPUTS.ecrRepositoryArn]: `arn:aws:ecr:${env.region}:${account}:repository/${ecrRepositoryName(env)}`,
+    [CORE_OUTPUTS.ecrRegistry]: registry,
     [CORE_OUTPUTS.imageReflectorRoleArn]: `arn:aws:iam::${account}:role/${clusterRoleName(env, ROLE_PURPOSES.imageReflector)}`,
     [CORE_OUTPUTS.clusterAutoscalerRoleArn]: `arn:aws:iam::${account}:role/${clusterRoleName(env, ROLE_PURPOSES.clusterAutoscaler)}`,
     [SOPS_KEY_OUTPUT]: `arn:aws:kms:${env.region}:${account}:key/0f1e2d3c-4b5a-4978-8a9b-0c1d2e3f4a5b`,

@@ -14,9 +14,7 @@ const values: SynthValues = {
   ENVIRONMENT: "qa",
   CLUSTER_NAME: "c1",
   GIT_BRANCH: "main",
-  APP_NAMESPACE: "apps",
-  APP_REPLICAS: 2,
-  IMAGE_SEMVER_RANGE: "0.0.x",
+  APPS_DEPEND_ON: "infra-configs",
   ...ADDON_PINS,
   KARPENTER_NODE_ROLE: "c1-karpenter-node",
   EXTERNAL_SECRETS_PREFIX: "qa/",
@@ -25,40 +23,26 @@ const values: SynthValues = {
 describe("renderFiles", () => {
   test("minimal: every file of config_files/ lands in the Flux reference layout of its cluster and environment", () => {
     const targets = renderFiles(values, []).map((f) => f.target);
-    expect(targets).toEqual(
-      expect.arrayContaining([
-        "clusters/c1/apps.yaml",
-        "apps/base/nginx/deployment.yaml",
-        "apps/qa/kustomization.yaml",
-        "apps/qa/image-tag/kustomization.yaml",
-      ]),
-    );
+    expect(targets).toEqual(expect.arrayContaining(["clusters/c1/apps.yaml", "apps/qa/image-automation.yaml"]));
+    // The apps' files are built from the configuration (app-files.ts), not copied from config_files/.
+    expect(targets.filter((t) => t.startsWith("apps/base/") || t.includes("image-receiver"))).toEqual([]);
     expect(targets.filter((t) => t.includes("webhook") || t.includes("commit-status"))).toEqual([]);
     expect(renderFiles(values, ["webhook", "commit-status"]).map((f) => f.target)).toEqual(
       expect.arrayContaining(["clusters/c1/webhook/receiver.yaml", "clusters/c1/commit-status/alert.yaml"]),
     );
   });
 
-  test("defaults: only the image-tag file is Flux's; the overlay around it stays Terraform's", () => {
-    const files = renderFiles(values, []);
-    expect(files.filter((f) => f.fluxOwned).map((f) => f.target)).toEqual(["apps/qa/image-tag/kustomization.yaml"]);
-    const tagFile = files.find((f) => f.fluxOwned)!;
-    // Nothing but the image entry, so Terraform giving the file up costs nothing else.
-    expect(parse(tagFile.content)).toEqual({
-      apiVersion: "kustomize.config.k8s.io/v1alpha1",
-      kind: "Component",
-      metadata: { name: "nginx-image-tag" },
-      images: [{ name: "nginx", newName: "${ECR_REPOSITORY_URL}", newTag: "0.0.1" }],
-    });
+  test("defaults: no file of config_files/ is Flux's (the apps' image-tag files are generated)", () => {
+    expect(renderFiles(values, []).filter((f) => f.fluxOwned)).toEqual([]);
   });
 
-  test("a change to the overlay in config_files/ changes what Terraform commits", () => {
+  test("a change to a file in config_files/ changes what Terraform commits", () => {
     const dir = mkdtempSync(path.join(tmpdir(), "config-files-"));
     cpSync(CONFIG_FILES_DIR, dir, { recursive: true });
-    const overlay = path.join(dir, "apps/environment/kustomization.yaml");
-    writeFileSync(overlay, readFileSync(overlay, "utf8") + "commonLabels:\n  team: web\n");
-    const before = renderFiles(values, []).find((f) => f.target === "apps/qa/kustomization.yaml")!;
-    const after = renderFiles(values, [], dir).find((f) => f.target === "apps/qa/kustomization.yaml")!;
+    const automation = path.join(dir, "apps/environment/image-automation.yaml");
+    writeFileSync(automation, readFileSync(automation, "utf8").replace("interval: 1m0s", "interval: 5m0s"));
+    const before = renderFiles(values, []).find((f) => f.target === "apps/qa/image-automation.yaml")!;
+    const after = renderFiles(values, [], dir).find((f) => f.target === "apps/qa/image-automation.yaml")!;
     expect(after.content).not.toBe(before.content);
     expect(after.fluxOwned).toBe(false);
   });
@@ -77,10 +61,10 @@ describe("renderFiles", () => {
 describe("fillPlaceholders", () => {
   test("values are written by the YAML library, typed, quoted where YAML 1.1 needs it; comments untouched", () => {
     const text =
-      "# about __ENVIRONMENT__\na: __IMAGE_SEMVER_RANGE__\nb: __APP_REPLICAS__\nc: ./apps/__ENVIRONMENT__\nd: __ENVIRONMENT__\n";
+      "# about __ENVIRONMENT__\na: __CLUSTER_NAME__\nb: __REPLICAS__\nc: ./apps/__ENVIRONMENT__\nd: __ENVIRONMENT__\n";
     const out = fillPlaceholders(
       text,
-      { ...values, IMAGE_SEMVER_RANGE: ">=1.0.0 <2.0.0", ENVIRONMENT: "on" },
+      { ...values, CLUSTER_NAME: ">=1.0.0 <2.0.0", ENVIRONMENT: "on", REPLICAS: 2 } as SynthValues,
       "x.yaml",
     );
     expect(out).toContain("# about __ENVIRONMENT__");

@@ -1,4 +1,4 @@
-import { ContainerRegistry } from "../../../constructs/core/container-registry";
+import { ContainerRegistry, ecrReadPolicy } from "../../../constructs/core/container-registry";
 import { only, synthConstruct } from "./fixture";
 
 describe("ContainerRegistry", () => {
@@ -23,5 +23,14 @@ describe("ContainerRegistry", () => {
     expect(() => synthConstruct((s) => new ContainerRegistry(s, "ecr", { repositoryName: "app", keepImages }))).toThrow(
       /keepImages must be a whole number of at least 1/,
     );
+  });
+
+  test("ecrReadPolicy: reads the given repositories (or prefix) only; the login token is the one account-wide grant", () => {
+    const prefix = "arn:aws:ecr:us-west-2:123456789012:repository/dev/*";
+    const [token, read, ...more] = JSON.parse(ecrReadPolicy(prefix)).Statement;
+    expect(more).toEqual([]);
+    expect(token).toMatchObject({ Action: "ecr:GetAuthorizationToken", Resource: "*" });
+    expect(read.Resource).toBe(prefix);
+    expect(read.Action.every((a: string) => /^ecr:(Batch|Describe|Get|List)/.test(a))).toBe(true);
   });
 });

@@ -3,7 +3,10 @@ import "cdktf/lib/testing/adapters/jest";
 import { EcrPushRole } from "../../../constructs/core/ecr-push-role";
 import { Json } from "../../helpers";
 
-const REPO = "arn:aws:ecr:us-west-2:123456789012:repository/dev/nginx";
+const REPOS = [
+  "arn:aws:ecr:us-west-2:123456789012:repository/dev/nginx",
+  "arn:aws:ecr:us-west-2:123456789012:repository/dev/api",
+];
 
 describe("EcrPushRole", () => {
   const stack = new TerraformStack(Testing.app(), "test");
@@ -12,7 +15,7 @@ describe("EcrPushRole", () => {
     providerArn: "arn:aws:iam::123456789012:oidc-provider/gitlab.com",
     issuerHost: "gitlab.com",
     appProject: "g/app",
-    repositoryArn: REPO,
+    repositoryArns: REPOS,
   });
   const json: Json = JSON.parse(Testing.synth(stack));
   const role: Json = Object.values(json.resource.aws_iam_role)[0] as Json;
@@ -25,11 +28,11 @@ describe("EcrPushRole", () => {
     });
   });
 
-  test("pushes to its one repository; only the login token is account-wide", () => {
+  test("pushes to its apps' repositories only; only the login token is account-wide", () => {
     const [login, push, ...more] = policy.Statement;
     expect(more).toHaveLength(0);
     expect(login).toEqual({ Effect: "Allow", Action: "ecr:GetAuthorizationToken", Resource: "*" });
-    expect(push.Resource).toBe(REPO);
+    expect(push.Resource).toEqual(REPOS);
     expect(push.Action).toEqual(expect.arrayContaining(["ecr:PutImage", "ecr:CompleteLayerUpload"]));
     expect(
       push.Action.every((a: string) => !a.includes("*") && !/Delete|SetRepositoryPolicy|PutLifecyclePolicy/.test(a)),
