@@ -63,7 +63,13 @@ test("the pin check fails on a missing version, a range, a wildcard or a tag", (
 test.each(rendered.map((r) => [r.label, r]))(
   "%s: crds → core-controllers → controllers → configs → apps, each waiting, pruning, with a timeout",
   (_l, r) => {
-    expect(dependsOnChain(r.objects)).toEqual([...ADDON_LAYERS.map(layerKustomizationName), "apps"]);
+    // With SOPS on (the default), the secrets Kustomization sits between the last layer and apps.
+    const secrets = r.objects.some((o) => o.kind === "Kustomization" && o.metadata.name === "secrets");
+    expect(dependsOnChain(r.objects)).toEqual([
+      ...ADDON_LAYERS.map(layerKustomizationName),
+      ...(secrets ? ["secrets"] : []),
+      "apps",
+    ]);
     for (const layer of ADDON_LAYERS) {
       const k = find(r.objects, "Kustomization", layerKustomizationName(layer));
       expect(k.spec).toMatchObject({ wait: true, prune: true, path: `./infrastructure/${layer}` });

@@ -37,7 +37,12 @@ describe("bootstrap stack with the whole catalog", () => {
 
   test("every committed file waits for every values ConfigMap: no HelmRelease reads a missing one", () => {
     const addresses = valueMaps.map(([id]) => `kubernetes_config_map_v1.${id}`);
-    for (const f of files) expect(f.depends_on).toEqual(expect.arrayContaining(addresses));
+    // Each file waits for the one `ready` terraform_data, which waits for the prerequisites.
+    const ready = Object.entries((json.resource as Json).terraform_data as Record<string, Json>);
+    expect(ready).toHaveLength(1);
+    const [[readyId, readyData]] = ready;
+    expect(readyData.depends_on).toEqual(expect.arrayContaining(addresses));
+    for (const f of files) expect(f.depends_on).toEqual([`terraform_data.${readyId}`]);
   });
 
   test("each layer's list is committed, naming the add-on folders committed beside it", () => {

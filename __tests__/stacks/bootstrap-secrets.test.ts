@@ -116,7 +116,10 @@ describe("alerts", () => {
       const provider = resources(json, "gitlab_repository_file").find((f) =>
         f.file_path.endsWith("alerts/provider.yaml"),
       )!;
-      expect(provider.depends_on.some((d: string) => d.startsWith("kubernetes_secret_v1."))).toBe(true);
+      // Every file waits for the one `ready` terraform_data, which waits for the Secret.
+      const [ready] = provider.depends_on as string[];
+      const readyData = json.resource.terraform_data[ready.replace(/^terraform_data\./, "")];
+      expect(readyData.depends_on.some((d: string) => d.startsWith("kubernetes_secret_v1."))).toBe(true);
     });
   });
 });
