@@ -1,4 +1,11 @@
-import { DataResource, ITerraformDependable } from "cdktf";
+import {
+  anyToHclTerraform,
+  anyToTerraform,
+  hashMapper,
+  hashMapperHcl,
+  ITerraformDependable,
+  TerraformResource,
+} from "cdktf";
 import { Construct } from "constructs";
 
 export interface KubeconfigUpdateProps {
@@ -20,16 +27,31 @@ export function kubeconfigCommand(clusterName: string, region: string): string {
 /**
  * Runs `aws eks update-kubeconfig` on the deploying machine once the cluster exists, and again
  * when it is replaced. A `terraform_data` resource itself (not a wrapper), so its address
- * `terraform_data.update-kubeconfig` stays what it was when the stack declared it.
+ * `terraform_data.update-kubeconfig` stays what it was when the stack declared it. Written on
+ * TerraformResource, not cdktf's DataResource: that one runs `terraform version` at every synth to
+ * check for >= 1.4, which required_version (stacks/terraform-settings.ts) already demands; the
+ * JSON and HCL it writes are the same (the snapshots and the HCL export test compare them).
  * https://developer.hashicorp.com/terraform/language/resources/terraform-data
  */
-export class KubeconfigUpdate extends DataResource {
+export class KubeconfigUpdate extends TerraformResource {
+  private readonly triggers: string[];
+
   constructor(scope: Construct, id: string, props: KubeconfigUpdateProps) {
     if (!props.region) throw new Error("KubeconfigUpdate: region is required");
     super(scope, id, {
-      triggersReplace: [props.clusterArn],
+      terraformResourceType: "terraform_data",
+      terraformGeneratorMetadata: { providerName: "terraform" },
       provisioners: [{ type: "local-exec", command: kubeconfigCommand(props.clusterName, props.region) }],
       dependsOn: props.dependsOn,
     });
+    this.triggers = [props.clusterArn];
+  }
+
+  protected synthesizeAttributes(): { [name: string]: unknown } {
+    return { triggers_replace: hashMapper(anyToTerraform)(this.triggers) };
+  }
+
+  protected synthesizeHclAttributes(): { [name: string]: unknown } {
+    return { triggers_replace: hashMapperHcl(anyToHclTerraform)(this.triggers) };
   }
 }
