@@ -6,6 +6,7 @@ import { isGitlabCom } from "./gitlab-rules";
 import { arnParts, AZ, HOST, partitionOf, REGION, STACK_TAG_KEYS } from "./rules";
 import type { EnvironmentDraft } from "./schema";
 import { CHANNEL_TYPES } from "./schema-secrets";
+import { ADDON_ACCOUNTS } from "../constructs/flux/api";
 
 /*
  * Rules that compare fields. They run even when some fields failed their own rules (so all
@@ -47,6 +48,7 @@ export function crossFieldRules(draft: EnvironmentDraft, ctx: z.RefinementCtx): 
   gitops(obj(env.gitops), region, issue);
   apps(obj(env.apps), env.delivery !== undefined, issue);
   addons(obj(env.addons), obj(env.cluster), issue);
+  addonNamespaces(obj(env.apps), obj(env.gitops), issue);
   secretsAndAlerts(obj(env.secrets), obj(env.alerts), region, issue);
   const backend = obj(env.backend);
   const bucketRegion = str(backend.region) ?? region;
@@ -204,7 +206,7 @@ function addons(catalog: Record<string, unknown>, eks: Record<string, unknown>, 
     );
   }
   const dns = obj(catalog.externalDns);
-  if (dns.enabled === true && Array.isArray(dns.zones) && dns.zones.length === 0) {
+  if (on("externalDns") && Array.isArray(dns.zones) && dns.zones.length === 0) {
     issue(
       ["addons", "externalDns", "zones"],
       "must list at least one Route 53 hosted zone (id and domain) when external-dns is enabled: it may write only there",
@@ -260,4 +262,25 @@ function apps(all: Record<string, unknown>, delivery: boolean, issue: Issue): vo
       );
     }
   }
+}
+
+/**
+ * The add-ons' own namespaces are the add-ons': a Terraform-owned namespace there would get the
+ * default-deny policy (stalling the add-on) and give apps-reconciler rights where the add-on's
+ * service account, and so its AWS role, lives. Refused whether or not the add-on is on today.
+ */
+function addonNamespaces(apps: Record<string, unknown>, flux: Record<string, unknown>, issue: Issue): void {
+  const owner = new Map<string, string>();
+  for (const [addon, account] of Object.entries(ADDON_ACCOUNTS))
+    if (!owner.has(account.namespace)) owner.set(account.namespace, addon);
+  const check = (path: Path, namespace: unknown) => {
+    const addon = typeof namespace === "string" ? owner.get(namespace) : undefined;
+    if (addon)
+      issue(
+        path,
+        `must not be ${namespace}: it belongs to the ${addon} add-on (addons.${addon}); choose another namespace`,
+      );
+  };
+  for (const [name, value] of Object.entries(apps)) check(["apps", name, "namespace"], obj(value).namespace);
+  list(flux.namespaces).forEach((namespace, i) => check(["gitops", "namespaces", i], namespace));
 }

@@ -8,6 +8,7 @@ import { TlsProvider } from "@cdktf/provider-tls/lib/provider";
 import { Fn, ITerraformDependable, TerraformOutput, TerraformStack, Token } from "cdktf";
 import { Construct } from "constructs";
 import type { EnvironmentConfig } from "../config/load";
+import { addonInstalled } from "../config/schema-addons";
 import { knownHosts, webhookSourceRanges } from "../config/gitlab-com";
 import {
   enabledApps,
@@ -157,6 +158,8 @@ export class BootstrapStack extends TerraformStack {
       fluxResources: APPS_RECONCILER.fluxResources.map((r) => ({ apiGroup: r.apiGroup, resources: [...r.resources] })),
       // The secrets Kustomization applies the decrypted Secrets as this account.
       manageSecrets: env.secrets.sops.enabled,
+      // Apps ask the External Secrets add-on's ClusterSecretStore for Secrets with ExternalSecrets.
+      manageExternalSecrets: addonInstalled(env.addons, "externalSecrets"),
       dependsOn: namespaces.namespaces,
     });
     const vars = new ClusterVars(this, "cluster-vars", {

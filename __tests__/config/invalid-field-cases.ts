@@ -501,6 +501,24 @@ export const FIELD_CASES: InvalidCase[] = [
     /prefix ending in '\/'/,
   ),
   c("unknown add-on", { addons: { istio: { enabled: true } } }, "addons", /istio/),
+  c(
+    "external-dns on its way out without a zone",
+    { addons: { externalDns: { enabled: "removing" } } },
+    "addons.externalDns.zones",
+    /must list at least one Route 53 hosted zone/,
+  ),
+  c(
+    "an app in an add-on's namespace",
+    { apps: { web: { namespace: "external-secrets" } } },
+    "apps.web.namespace",
+    /must not be external-secrets: it belongs to the externalSecrets add-on/,
+  ),
+  c(
+    "a managed namespace that an add-on owns",
+    { gitops: { namespaces: ["headlamp"] } },
+    "gitops.namespaces.0",
+    /must not be headlamp: it belongs to the headlamp add-on/,
+  ),
   // Backend: S3 bucket rules, ARNs, GitLab state.
   c("backend type", { backend: { type: "consul" } }, "backend.type", /must be one of local, s3, gitlab/),
   c("S3 without a bucket", { backend: { type: "s3" } }, "backend.bucket", /is required/),

@@ -15,6 +15,9 @@ export interface HelmValuesProps {
   readonly dependsOn?: ITerraformDependable[];
 }
 
+/** https://fluxcd.io/flux/components/helm/helmreleases/#reacting-immediately-to-configuration-dependencies */
+export const FLUX_WATCH_LABEL = "reconcile.fluxcd.io/watch";
+
 /** The key the HelmRelease's valuesFrom names. */
 export const HELM_VALUES_KEY = "values.yaml";
 
@@ -30,7 +33,13 @@ export class HelmValues extends Construct {
     super(scope, id);
     this.name = `${props.release}-values`;
     this.configMap = new ConfigMapV1(this, "config-map", {
-      metadata: { name: this.name, namespace: props.namespace ?? FLUX_NAMESPACE, labels: MANAGED_BY_TERRAFORM },
+      metadata: {
+        name: this.name,
+        namespace: props.namespace ?? FLUX_NAMESPACE,
+        // helm-controller watches ConfigMaps with this label: a change Terraform makes reaches the
+        // release at once, not at the HelmRelease's next interval.
+        labels: { ...MANAGED_BY_TERRAFORM, [FLUX_WATCH_LABEL]: "Enabled" },
+      },
       data: { [HELM_VALUES_KEY]: Fn.yamlencode(props.values) },
       dependsOn: props.dependsOn,
     });

@@ -23,6 +23,11 @@ export const SECRETS: { readonly apiGroup: string; readonly resources: string[] 
   apiGroup: "",
   resources: ["secrets"],
 };
+/** ExternalSecrets, granted while the External Secrets add-on runs: an app asks its ClusterSecretStore for a Secret. */
+export const EXTERNAL_SECRETS: { readonly apiGroup: string; readonly resources: string[] } = {
+  apiGroup: "external-secrets.io",
+  resources: ["externalsecrets"],
+};
 /** Apply (server-side), prune and wait: what kustomize-controller does as the account. */
 const VERBS = ["get", "list", "watch", "create", "update", "patch", "delete"];
 
@@ -37,6 +42,8 @@ export interface TenantReconcilerProps {
   readonly fluxResources: { readonly apiGroup: string; readonly resources: string[] }[];
   /** May also manage Secrets in `namespaces` (the SOPS-decrypted app secrets). @default false */
   readonly manageSecrets?: boolean;
+  /** May also manage ExternalSecrets in `namespaces` (the External Secrets add-on is installed). @default false */
+  readonly manageExternalSecrets?: boolean;
   /** What must exist first (the namespaces). @default [] */
   readonly dependsOn?: ITerraformDependable[];
 }
@@ -81,7 +88,11 @@ export class TenantReconciler extends Construct {
       this.all.push(role, binding);
     };
     this.all.push(this.serviceAccount);
-    const appResources = props.manageSecrets ? [...APP_RESOURCES, SECRETS] : APP_RESOURCES;
+    const appResources = [
+      ...APP_RESOURCES,
+      ...(props.manageSecrets ? [SECRETS] : []),
+      ...(props.manageExternalSecrets ? [EXTERNAL_SECRETS] : []),
+    ];
     for (const namespace of props.namespaces) grant(namespace, namespace, appResources, VERBS);
     grant("flux", props.fluxNamespace, props.fluxResources, VERBS);
   }

@@ -45,7 +45,11 @@ describe("AddonValues", () => {
     );
     for (const m of maps) {
       expect(m.metadata.namespace).toBe("flux-system");
-      expect(m.metadata.labels).toEqual({ "app.kubernetes.io/managed-by": "terraform" });
+      // Terraform's, and watched by helm-controller: a changed value reaches the release at once.
+      expect(m.metadata.labels).toEqual({
+        "app.kubernetes.io/managed-by": "terraform",
+        "reconcile.fluxcd.io/watch": "Enabled",
+      });
       expect(Object.keys(m.data)).toEqual(["values.yaml"]);
     }
   });

@@ -2,7 +2,7 @@ import { TerraformStack, Testing } from "cdktf";
 import { TenantReconciler } from "../../../constructs/bootstrap/tenant-reconciler";
 import { Json, resources } from "../../helpers";
 
-const synth = (namespaces: string[], manageSecrets?: boolean): Json => {
+const synth = (namespaces: string[], manageSecrets?: boolean, manageExternalSecrets?: boolean): Json => {
   const stack = new TerraformStack(Testing.app(), "test");
   new TenantReconciler(stack, "tenant", {
     name: "apps-reconciler",
@@ -10,6 +10,7 @@ const synth = (namespaces: string[], manageSecrets?: boolean): Json => {
     namespaces,
     fluxResources: [{ apiGroup: "image.toolkit.fluxcd.io", resources: ["imagepolicies"] }],
     manageSecrets,
+    manageExternalSecrets,
   });
   return JSON.parse(Testing.synth(stack));
 };
@@ -63,5 +64,21 @@ describe("TenantReconciler", () => {
     expect(secretsIn(json, "a")).toBe(true);
     expect(secretsIn(json, "b")).toBe(true);
     expect(secretsIn(json, "flux-system")).toBe(false);
+  });
+
+  test("manageExternalSecrets: ExternalSecrets in the app namespaces only; none by default", () => {
+    const externalSecretsIn = (json: Json, namespace: string) =>
+      resources(json, "kubernetes_role_v1")
+        .filter((r) => r.metadata.namespace === namespace)
+        .some((r) =>
+          r.rule.some(
+            (rule: Json) =>
+              rule.api_groups.includes("external-secrets.io") && rule.resources.includes("externalsecrets"),
+          ),
+        );
+    expect(externalSecretsIn(synth(["a"]), "a")).toBe(false);
+    const json = synth(["a"], false, true);
+    expect(externalSecretsIn(json, "a")).toBe(true);
+    expect(externalSecretsIn(json, "flux-system")).toBe(false);
   });
 });
