@@ -5,25 +5,16 @@ import { ADDON_NAMES, AddonsSettings } from "../../../config/schema-addons";
 import {
   ADDON_FOLDERS,
   ADDON_LAYERS,
-  ADDON_PINS,
   addonGeneratedFiles,
   addonSelection,
   karpenterNodePool,
   layerFolders,
 } from "../../../constructs/bootstrap/addon-layers";
-import { CONFIG_FILES_DIR, LAYOUT, renderFiles, SynthValues } from "../../../constructs/bootstrap/gitops-files";
+import { CONFIG_FILES_DIR, LAYOUT, renderFiles } from "../../../constructs/bootstrap/gitops-files";
 import { environment } from "../../helpers";
-import { FULL_CATALOG, NO_CATALOG } from "./addon-fixtures";
+import { FULL_CATALOG, NO_CATALOG, QA_VALUES } from "./addon-fixtures";
 
-const values: SynthValues = {
-  ENVIRONMENT: "qa",
-  CLUSTER_NAME: "c1",
-  GIT_BRANCH: "main",
-  APPS_DEPEND_ON: "infra-configs",
-  ...ADDON_PINS,
-  KARPENTER_NODE_ROLE: "c1-karpenter-node",
-  EXTERNAL_SECRETS_PREFIX: "qa/",
-};
+const values = QA_VALUES;
 const addonsOf = (patch: object): AddonsSettings => environment("dev", patch).addons;
 const withState = (name: string, enabled: boolean | "removing") =>
   addonsOf({ addons: { ...NO_CATALOG.addons, [name]: { ...FULL_CATALOG.addons[name as "reloader"], enabled } } });

@@ -1,19 +1,10 @@
 import { parse, parseAllDocuments } from "yaml";
 import { appFiles, AppFilesProps } from "../../../constructs/bootstrap/app-files";
-import type { SynthValues } from "../../../constructs/bootstrap/gitops-files";
-import { ADDON_PINS } from "../../../constructs/bootstrap/addon-layers";
 import { appSchema, AppSettings } from "../../../config/schema-apps";
 import type { Json } from "../../helpers";
+import { QA_VALUES } from "./addon-fixtures";
 
-const values: SynthValues = {
-  ENVIRONMENT: "qa",
-  CLUSTER_NAME: "c1",
-  GIT_BRANCH: "main",
-  APPS_DEPEND_ON: "infra-configs",
-  ...ADDON_PINS,
-  KARPENTER_NODE_ROLE: "c1-karpenter-node",
-  EXTERNAL_SECRETS_PREFIX: "qa/",
-};
+const values = QA_VALUES;
 const app = (settings: Json = {}): AppSettings => appSchema.parse(settings);
 const render = (apps: [string, AppSettings][], extra: Partial<AppFilesProps> = {}) =>
   appFiles({ values, apps, ...extra });

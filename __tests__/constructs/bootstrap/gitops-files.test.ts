@@ -8,17 +8,9 @@ import {
   renderFiles,
   SynthValues,
 } from "../../../constructs/bootstrap/gitops-files";
-import { ADDON_PINS } from "../../../constructs/bootstrap/addon-layers";
+import { QA_VALUES } from "./addon-fixtures";
 
-const values: SynthValues = {
-  ENVIRONMENT: "qa",
-  CLUSTER_NAME: "c1",
-  GIT_BRANCH: "main",
-  APPS_DEPEND_ON: "infra-configs",
-  ...ADDON_PINS,
-  KARPENTER_NODE_ROLE: "c1-karpenter-node",
-  EXTERNAL_SECRETS_PREFIX: "qa/",
-};
+const values = QA_VALUES;
 
 describe("renderFiles", () => {
   test("minimal: every file of config_files/ lands in the Flux reference layout of its cluster and environment", () => {
