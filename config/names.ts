@@ -10,9 +10,6 @@ import type { AppSettings } from "./schema-apps";
 /** Flux's sync path for the cluster in the GitOps repository. */
 export const syncPath = (env: EnvironmentConfig) => `clusters/${env.cluster.name}`;
 
-/** The environment's app overlay in the GitOps repository. */
-export const appOverlayPath = (env: EnvironmentConfig) => `apps/${env.name}`;
-
 /** `group/project` of the environment's GitOps project. */
 export const gitopsProjectPath = (env: EnvironmentConfig) => `${env.gitlab.group}/${env.gitlab.project}`;
 

@@ -38,6 +38,13 @@ const rendered = scenarios.map(([label, name, patch]) => {
   };
 });
 const whole = rendered[0];
+/** dev's whole-catalog tree with one text replaced in one file (which must hold it). */
+const edit = (file: string, from: string, to: string): CommittedTree => {
+  const files = new Map(whole.tree.files);
+  expect(files.get(file)).toContain(from);
+  files.set(file, files.get(file)!.replace(from, to));
+  return { ...whole.tree, files };
+};
 const find = (objects: Json[], kind: string, name: string) =>
   objects.find((o) => o.kind === kind && o.metadata.name === name)!;
 
@@ -235,12 +242,6 @@ test('"removing" leaves controllers and CRDs, takes the configs; all off leaves 
 });
 
 describe("the render check holds the catalog to ADDON_ACCOUNTS", () => {
-  const edit = (tree: CommittedTree, file: string, from: string, to: string): CommittedTree => {
-    const files = new Map(tree.files);
-    expect(files.get(file)).toContain(from);
-    files.set(file, files.get(file)!.replace(from, to));
-    return { ...tree, files };
-  };
   test.each([
     [
       "a renamed account",
@@ -261,18 +262,12 @@ describe("the render check holds the catalog to ADDON_ACCOUNTS", () => {
       /creates service account default\/karpenter/,
     ],
   ])("finds %s", (_l, from, to, expected) => {
-    const tree = edit(whole.tree, "infrastructure/core-controllers/karpenter/helm-release.yaml", from, to);
+    const tree = edit("infrastructure/core-controllers/karpenter/helm-release.yaml", from, to);
     expect(renderScenario("edited", [tree])[0].problems.join("\n")).toMatch(expected);
   });
 });
 
 describe("the render check holds inline values to the chart's values schema", () => {
-  const edit = (file: string, from: string, to: string): CommittedTree => {
-    const files = new Map(whole.tree.files);
-    expect(files.get(file)).toContain(from);
-    files.set(file, files.get(file)!.replace(from, to));
-    return { ...whole.tree, files };
-  };
   test.each([
     [
       "a value of the wrong type",
@@ -294,12 +289,6 @@ describe("the render check holds inline values to the chart's values schema", ()
 });
 
 describe("the render check holds the add-on kinds to their CRDs", () => {
-  const edit = (file: string, from: string, to: string): CommittedTree => {
-    const files = new Map(whole.tree.files);
-    expect(files.get(file)).toContain(from);
-    files.set(file, files.get(file)!.replace(from, to));
-    return { ...whole.tree, files };
-  };
   test.each([
     [
       "an unknown field",
