@@ -26,5 +26,10 @@ export default tseslint.config(
     files: ["__tests__/**/*.ts", "scripts/render-check/**/*.ts"],
     rules: { "@typescript-eslint/no-explicit-any": "off" },
   },
+  {
+    // Plain CommonJS that runs before any TypeScript can (the loader itself).
+    files: ["scripts/register.js"],
+    rules: { "@typescript-eslint/no-require-imports": "off" },
+  },
   prettier,
 );

@@ -11,7 +11,7 @@ import { APPS_RULES } from "./schema-apps";
  * The README's configuration table, generated from the schema: the keys and defaults come from
  * the schema itself, the "allowed" text from RULES below. `__tests__/config/reference.test.ts`
  * fails when the README, RULES and the schema disagree. Regenerate the README's table with
- * `node -r sucrase/register/ts config/reference.ts --write`.
+ * `node -r ./scripts/register.js config/reference.ts --write`.
  */
 
 /** What each key allows, as the schema enforces it (one entry per leaf key of the schema). */

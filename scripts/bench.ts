@@ -190,7 +190,7 @@ function main(): void {
     const own = bench(
       "app synth without the CLI",
       runs,
-      [process.execPath, "-r", "sucrase/register/ts", "main.ts"],
+      [process.execPath, "-r", "./scripts/register.js", "main.ts"],
       root,
       {
         CDKTF_OUTDIR: path.join(out, "own"),
@@ -199,7 +199,7 @@ function main(): void {
     const render = bench(
       "render check, every environment and scenario",
       runs,
-      [process.execPath, "-r", "sucrase/register/ts", "scripts/check-gitops.ts"],
+      [process.execPath, "-r", "./scripts/register.js", "scripts/check-gitops.ts"],
       root,
     );
     const test = bench("npm test (type-check + jest)", Math.min(runs, 3), ["npm", "test", "--silent"], root);

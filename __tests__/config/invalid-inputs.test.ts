@@ -193,7 +193,7 @@ describe("main.ts on invalid input", () => {
       run.result = new Promise<Run>((resolve) => {
         execFile(
           process.execPath,
-          ["-r", require.resolve("sucrase/register/ts"), path.join(root, "main.ts")],
+          ["-r", path.join(root, "scripts", "register.js"), path.join(root, "main.ts")],
           { cwd: root, env: { ...process.env, GITOPS_CONFIG_DIR: run.dir, GITOPS_ENV: ENV } },
           (error, stdout, stderr) => resolve({ code: error ? (error.code as number) : 0, stdout, stderr }),
         );

@@ -312,7 +312,7 @@ describe("main.ts", () => {
     writeFileSync(path.join(dir, "environments", "dev.yaml"), yaml);
     const result = spawnSync(
       process.execPath,
-      ["-r", require.resolve("sucrase/register/ts"), path.join(root, "main.ts")],
+      ["-r", path.join(root, "scripts", "register.js"), path.join(root, "main.ts")],
       {
         cwd: dir,
         env: { ...process.env, GITOPS_CONFIG_DIR: dir, GITOPS_ENV: "dev" },

@@ -17,7 +17,7 @@ fi
 unset AWS_PROFILE
 AWS_WEB_IDENTITY_TOKEN_FILE="$(umask 077 && mktemp "${TMPDIR:-/tmp}/aws-id-token.XXXXXX")"
 printf '%s' "$AWS_ID_TOKEN" > "$AWS_WEB_IDENTITY_TOKEN_FILE"
-AWS_ROLE_ARN="$(node -r sucrase/register/ts scripts/ci/role-arn.ts "$1")"
+AWS_ROLE_ARN="$(node -r ./scripts/register.js scripts/ci/role-arn.ts "$1")"
 AWS_ROLE_SESSION_NAME="gitlab-${CI_PROJECT_ID:-local}-job-${CI_JOB_ID:-0}"   # CloudTrail names the job
 export AWS_WEB_IDENTITY_TOKEN_FILE AWS_ROLE_ARN AWS_ROLE_SESSION_NAME
 echo "ci: AWS role $AWS_ROLE_ARN through the job's ID token (session $AWS_ROLE_SESSION_NAME)"

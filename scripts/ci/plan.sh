@@ -24,7 +24,7 @@ plan_stack() {
   terraform -chdir="$dir" init -input=false -no-color > /dev/null
   terraform -chdir="$dir" plan -input=false -no-color -lock="$lock" -out=plan.tfplan
   terraform -chdir="$dir" show -no-color plan.tfplan > "$out/$env-$stack.txt"
-  terraform -chdir="$dir" show -json plan.tfplan | node -r sucrase/register/ts scripts/ci/plan-report.ts > "$out/$env-$stack.json"
+  terraform -chdir="$dir" show -json plan.tfplan | node -r ./scripts/register.js scripts/ci/plan-report.ts > "$out/$env-$stack.json"
   echo "- **$stack**: $(node -e 'const c=require(process.argv[1]);console.log(`${c.create} to add, ${c.update} to change, ${c.delete} to destroy`)' "$PWD/$out/$env-$stack.json") ($env-$stack.txt)" >> "$summary"
 }
 

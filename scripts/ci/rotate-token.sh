@@ -5,7 +5,7 @@
 # Flux reads it from. Prints the expiry, so a failing schedule is noticed before the token lapses.
 set -euo pipefail
 env="${GITOPS_ENV:?GITOPS_ENV is not set}"
-if ! node -r sucrase/register/ts -e 'process.exit(require("./config/load").loadEnvironment().gitops.commitStatus.enabled ? 0 : 3)'; then
+if ! node -r ./scripts/register.js -e 'process.exit(require("./config/load").loadEnvironment().gitops.commitStatus.enabled ? 0 : 3)'; then
   echo "ci: commit statuses are off for $env (gitops.commitStatus.enabled): no token to rotate"
   exit 0
 fi
