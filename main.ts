@@ -24,4 +24,4 @@ new BootstrapStack(app, "bootstrap", env);
 // Only with `delivery` configured: the OIDC provider and the roles GitLab CI assumes.
 if (env.delivery) new CiStack(app, "ci", env);
 app.synth();
-finishSynth(app, __dirname, ["core", "bootstrap"]);
+finishSynth(app, __dirname, ["core", "bootstrap", "ci"]);

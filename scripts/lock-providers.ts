@@ -17,7 +17,7 @@ import { findProviderMirror } from "./offline-plan";
  * provider the mirror lacks is skipped and said so.
  */
 const PLATFORMS = ["linux_amd64", "linux_arm64", "darwin_amd64", "darwin_arm64", "windows_amd64"];
-const STACKS: StackId[] = ["core", "bootstrap"];
+const STACKS: StackId[] = ["core", "bootstrap", "ci"];
 
 function main(): number {
   const project = path.join(__dirname, "..");

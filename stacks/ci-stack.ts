@@ -7,6 +7,7 @@ import { AWS_AUDIENCE, GitlabCiRole } from "../constructs/core/gitlab-ci-role";
 import { GitlabOidcProvider } from "../constructs/core/gitlab-oidc-provider";
 import { policyDocument } from "../constructs/core/policy-document";
 import { configureBackend, stateObjectArn } from "./state";
+import { pinTerraform } from "./terraform-settings";
 
 /**
  * What GitLab CI needs before it can plan or deploy anything: the account's GitLab OIDC provider
@@ -77,5 +78,6 @@ export class CiStack extends TerraformStack {
       value: deploy.role.arn,
       description: "AWS_ROLE_ARN of the deploy job",
     });
+    pinTerraform(this);
   }
 }
