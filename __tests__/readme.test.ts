@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from "fs";
+import { existsSync, readdirSync, readFileSync } from "fs";
 import * as path from "path";
 import { parse } from "yaml";
 import { BootstrapStack } from "../stacks/bootstrap-stack";
@@ -32,6 +32,22 @@ const versions = table("Versions");
 const tested = (row: string) => versions[row][1].split(" ")[0];
 
 describe("README", () => {
+  test("Verify lists the Kustomizations a cluster runs: flux-system and every one config_files defines", () => {
+    const line = readme.split("\n").find((l) => l.startsWith("flux get kustomizations  "))!;
+    const listed = line
+      .split("#")[1]
+      .split(":")[0]
+      .split(",")
+      .map((n) => n.trim());
+    const defined = readdirSync(path.join(ROOT, "config_files"), { recursive: true, encoding: "utf8" })
+      .filter((file) => /\.ya?ml$/.test(file))
+      .flatMap((file) => read(`config_files/${file}`).split(/^---$/m))
+      .map((doc) => parse(doc))
+      .filter((doc) => doc?.kind === "Kustomization" && doc.apiVersion?.startsWith("kustomize.toolkit.fluxcd.io/"))
+      .map((doc) => doc.metadata.name);
+    expect(listed.sort()).toEqual(["flux-system", ...defined].sort());
+  });
+
   test("versions table: Node as in engines, .ci/run and the pipeline image", () => {
     expect(versions["Node.js"][0]).toBe(pkg.engines.node);
     expect(read(".ci/run")).toContain(`NODE_LTS=${tested("Node.js")}`);

@@ -186,7 +186,7 @@ describe("main.ts on invalid input", () => {
     const out = path.join(dir, "cdktf.out");
     mkdirSync(out);
     writeFileSync(path.join(out, "previous-synth.json"), "{}");
-    return { c, dir, files, before: listing(dir), result: undefined as unknown as Promise<Run> };
+    return { c, dir, out, files, before: listing(dir), result: undefined as unknown as Promise<Run> };
   });
   beforeAll(() => {
     for (const run of runs) {
@@ -194,7 +194,11 @@ describe("main.ts on invalid input", () => {
         execFile(
           process.execPath,
           ["-r", path.join(root, "scripts", "register.js"), path.join(root, "main.ts")],
-          { cwd: root, env: { ...process.env, GITOPS_CONFIG_DIR: run.dir, GITOPS_ENV: ENV } },
+          // The case's own output folder, holding an earlier synth that must survive untouched.
+          {
+            cwd: root,
+            env: { ...process.env, GITOPS_CONFIG_DIR: run.dir, GITOPS_ENV: ENV, CDKTF_OUTDIR: run.out },
+          },
           (error, stdout, stderr) => resolve({ code: error ? (error.code as number) : 0, stdout, stderr }),
         );
       });
@@ -216,7 +220,8 @@ describe("main.ts on invalid input", () => {
       );
       expect(stderr).toContain(`  ${run.files[run.c.in]}: ${run.c.key}`);
       expect(listing(run.dir)).toEqual(run.before);
-      expect(readFileSync(path.join(run.dir, "cdktf.out", "previous-synth.json"), "utf8")).toBe("{}");
+      expect(readdirSync(run.out)).toEqual(["previous-synth.json"]);
+      expect(readFileSync(path.join(run.out, "previous-synth.json"), "utf8")).toBe("{}");
     },
     30_000,
   );
