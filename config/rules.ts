@@ -39,6 +39,17 @@ export const PUBLIC_HOSTNAME = /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])
 /** A host name (single labels such as `gitlab` allowed on internal networks) or an IPv4 address. */
 export const HOST = new RegExp(`^(?=.{1,253}$)${LABEL}(?:\\.${LABEL})*$`);
 
+/** Route 53 hosted zone ids: Z followed by upper-case letters and digits. */
+export const HOSTED_ZONE_ID = /^Z[A-Z0-9]{1,31}$/;
+/** A public Route 53 hosted zone, by id and domain: the zone a record may be written to. */
+export const route53Zone = () =>
+  z.strictObject({
+    id: z.string().regex(HOSTED_ZONE_ID, "must be a Route 53 hosted zone id such as Z0123456789ABCDEFGHIJ"),
+    domain: z.string().regex(PUBLIC_HOSTNAME, "must be the zone's domain name, lowercase, such as example.com"),
+  });
+/** Whether `hostname` is `domain` or a name inside it. */
+export const inDomain = (hostname: string, domain: string) => hostname === domain || hostname.endsWith(`.${domain}`);
+
 export const region = () => z.string().regex(REGION, "must be an AWS region name such as us-west-2");
 
 /** An IPv4 block; `prefixes` narrows the sizes AWS accepts where it has limits. */
