@@ -3,7 +3,7 @@ import * as path from "path";
 import type { z } from "zod";
 import { contains, overlaps, parseCidr } from "./cidr";
 import { isGitlabCom } from "./gitlab-rules";
-import { arnParts, AZ, HOST, inDomain, partitionOf, PUBLIC_HOSTNAME, REGION, STACK_TAG_KEYS } from "./rules";
+import { arnParts, AZ, HOST, isBelow, partitionOf, PUBLIC_HOSTNAME, REGION, STACK_TAG_KEYS } from "./rules";
 import type { EnvironmentDraft } from "./schema";
 import { CHANNEL_TYPES } from "./schema-secrets";
 import { ADDON_ACCOUNTS } from "../constructs/flux/api";
@@ -202,17 +202,18 @@ function webhookDns(hook: Record<string, unknown>, issue: Issue): void {
     issue(["gitops", "webhook", "route53Zone"], "needs hostname: the zone gets a record for that name");
   }
   const domain = str(zone?.domain);
-  if (
-    hostname &&
-    PUBLIC_HOSTNAME.test(hostname) &&
-    domain &&
-    PUBLIC_HOSTNAME.test(domain) &&
-    !inDomain(hostname, domain)
-  ) {
-    issue(
-      ["gitops", "webhook", "route53Zone", "domain"],
-      `must contain hostname ${hostname} (a zone holds records for its own domain only)`,
-    );
+  if (hostname && PUBLIC_HOSTNAME.test(hostname) && domain && PUBLIC_HOSTNAME.test(domain)) {
+    if (hostname === domain) {
+      issue(
+        ["gitops", "webhook", "hostname"],
+        `must be a name inside ${domain}, not the zone's apex: DNS allows no CNAME there (use e.g. flux-hook.${domain})`,
+      );
+    } else if (!isBelow(hostname, domain)) {
+      issue(
+        ["gitops", "webhook", "route53Zone", "domain"],
+        `must contain hostname ${hostname} (a zone holds records for its own domain only)`,
+      );
+    }
   }
   if (zone && hook.dnsRecordExists === true) {
     issue(

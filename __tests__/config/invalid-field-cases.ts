@@ -447,6 +447,12 @@ export const FIELD_CASES: InvalidCase[] = [
     /must contain hostname hook\.badexample\.com/,
   ),
   c(
+    "webhook hostname at its zone's apex",
+    hook({ ...TLS_HOOK("example.com"), route53Zone: ZONE("example.com") }),
+    "gitops.webhook.hostname",
+    /must be a name inside example\.com, not the zone's apex: DNS allows no CNAME there/,
+  ),
+  c(
     "webhook zone id malformed",
     hook({ ...TLS_HOOK("hook.example.com"), route53Zone: { id: "z123", domain: "example.com" } }),
     "gitops.webhook.route53Zone.id",
