@@ -1,6 +1,9 @@
 import { TerraformStack, Testing } from "cdktf";
 import { WebhookDns, WebhookDnsProps } from "../../../constructs/bootstrap/webhook-dns";
-import { Json, resources } from "../../helpers";
+import { findProviderSource, planOffline, terraformVersion } from "../../../scripts/offline-plan";
+import { awsProvider } from "../../../stacks/aws-provider";
+import { pinTerraform } from "../../../stacks/terraform-settings";
+import { environment, Json, resources } from "../../helpers";
 
 const PROPS: WebhookDnsProps = {
   zoneId: "Z0123456789ABCDEFGHIJ",
@@ -45,4 +48,24 @@ describe("WebhookDns", () => {
   ])("invalid props: %s is refused", (_name, patch, says) => {
     expect(() => build({ ...PROPS, ...patch })).toThrow(says);
   });
+
+  // The real Terraform and aws provider (a mirror, else the registry) validate and plan the record.
+  const tf = terraformVersion();
+  const source = tf.reason ? {} : findProviderSource();
+  const reason = tf.reason ?? source.reason;
+  (reason ? test.skip : test)(
+    reason
+      ? `planned by the real aws provider (skipped: ${reason})`
+      : "planned by the real aws provider: one record to create",
+    async () => {
+      const stack = new TerraformStack(Testing.app(), "test");
+      awsProvider(stack, environment("prod"));
+      new WebhookDns(stack, "webhook-dns", PROPS);
+      pinTerraform(stack);
+      const plan = await planOffline(JSON.parse(Testing.synth(stack)), source);
+      expect(plan.resources.map((r) => [r.type, r.actions])).toEqual([["aws_route53_record", ["create"]]]);
+      expect(Object.values(plan.plannedValues)[0]).toMatchObject({ name: PROPS.hostname, type: "CNAME", ttl: 60 });
+    },
+    120_000,
+  );
 });
