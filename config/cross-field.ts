@@ -3,7 +3,7 @@ import * as path from "path";
 import type { z } from "zod";
 import { contains, overlaps, parseCidr } from "./cidr";
 import { isGitlabCom } from "./gitlab-rules";
-import { arnParts, AZ, HOST, partitionOf, REGION, STACK_TAG_KEYS } from "./rules";
+import { arnParts, AZ, HOST, isBelow, partitionOf, PUBLIC_HOSTNAME, REGION, STACK_TAG_KEYS } from "./rules";
 import type { EnvironmentDraft } from "./schema";
 import { CHANNEL_TYPES } from "./schema-secrets";
 import { ADDON_ACCOUNTS } from "../constructs/flux/api";
@@ -177,6 +177,7 @@ function gitops(flux: Record<string, unknown>, region: string | undefined, issue
   if (Boolean(hook.hostname) !== Boolean(hook.certificateArn)) {
     issue(["gitops", "webhook"], "hostname and certificateArn go together: set both or neither");
   }
+  webhookDns(hook, issue);
   const certificate = str(hook.certificateArn);
   if (certificate && region)
     sameRegion(
@@ -190,6 +191,38 @@ function gitops(flux: Record<string, unknown>, region: string | undefined, issue
   const [rotate, expiry] = [num(status.rotateBeforeDays), num(status.tokenExpiryDays)];
   if (rotate !== undefined && expiry !== undefined && rotate >= expiry) {
     issue(["gitops", "commitStatus", "rotateBeforeDays"], "must be less than tokenExpiryDays");
+  }
+}
+
+/** Who makes the webhook's hostname resolve: bootstrap (a Route 53 zone) or the user (dnsRecordExists), never both. */
+function webhookDns(hook: Record<string, unknown>, issue: Issue): void {
+  const zone = hook.route53Zone === undefined ? undefined : obj(hook.route53Zone);
+  const hostname = str(hook.hostname);
+  if (zone && hook.hostname === undefined) {
+    issue(["gitops", "webhook", "route53Zone"], "needs hostname: the zone gets a record for that name");
+  }
+  const domain = str(zone?.domain);
+  if (hostname && PUBLIC_HOSTNAME.test(hostname) && domain && PUBLIC_HOSTNAME.test(domain)) {
+    if (hostname === domain) {
+      issue(
+        ["gitops", "webhook", "hostname"],
+        `must be a name inside ${domain}, not the zone's apex: DNS allows no CNAME there (use e.g. flux-hook.${domain})`,
+      );
+    } else if (!isBelow(hostname, domain)) {
+      issue(
+        ["gitops", "webhook", "route53Zone", "domain"],
+        `must contain hostname ${hostname} (a zone holds records for its own domain only)`,
+      );
+    }
+  }
+  if (zone && hook.dnsRecordExists === true) {
+    issue(
+      ["gitops", "webhook", "dnsRecordExists"],
+      "cannot be set with route53Zone: either bootstrap creates the record in the zone, or you did; pick one",
+    );
+  }
+  if (hook.dnsRecordExists === true && hook.hostname === undefined) {
+    issue(["gitops", "webhook", "dnsRecordExists"], "needs hostname: it says that name points at the load balancer");
   }
 }
 

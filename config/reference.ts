@@ -69,6 +69,11 @@ export const RULES: Record<string, string> = {
   "gitops.webhook.allowInsecureHttp": "required to enable the webhook without TLS",
   "gitops.webhook.sourceRanges":
     "required with the webhook: distinct CIDRs the load balancer admits (not /0), or `gitlab.com` for GitLab.com's webhook ranges",
+  "gitops.webhook.route53Zone.id":
+    "Route 53 hosted zone id (`Z...`) where bootstrap creates `hostname`'s CNAME to the load balancer; not with `dnsRecordExists`",
+  "gitops.webhook.route53Zone.domain": "that zone's domain: `hostname` is a name below it (a CNAME cannot be the apex)",
+  "gitops.webhook.dnsRecordExists":
+    "`true` once you pointed `hostname` at the load balancer yourself; until then (and without `route53Zone`) no GitLab hook is created",
   "gitops.commitStatus.enabled": "commit statuses in GitLab",
   "gitops.commitStatus.tokenExpiryDays": "7-365: the project access token's lifetime",
   "gitops.commitStatus.rotateBeforeDays": "1-30, less than `tokenExpiryDays`",

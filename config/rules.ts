@@ -39,6 +39,17 @@ export const PUBLIC_HOSTNAME = /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])
 /** A host name (single labels such as `gitlab` allowed on internal networks) or an IPv4 address. */
 export const HOST = new RegExp(`^(?=.{1,253}$)${LABEL}(?:\\.${LABEL})*$`);
 
+/** Route 53 hosted zone ids: Z followed by upper-case letters and digits. */
+export const HOSTED_ZONE_ID = /^Z[A-Z0-9]{1,31}$/;
+/** A public Route 53 hosted zone, by id and domain: the zone a record may be written to. */
+export const route53Zone = () =>
+  z.strictObject({
+    id: z.string().regex(HOSTED_ZONE_ID, "must be a Route 53 hosted zone id such as Z0123456789ABCDEFGHIJ"),
+    domain: z.string().regex(PUBLIC_HOSTNAME, "must be the zone's domain name, lowercase, such as example.com"),
+  });
+/** Whether `hostname` is a name below `domain` (the domain itself is not). */
+export const isBelow = (hostname: string, domain: string) => hostname.endsWith(`.${domain}`);
+
 export const region = () => z.string().regex(REGION, "must be an AWS region name such as us-west-2");
 
 /** An IPv4 block; `prefixes` narrows the sizes AWS accepts where it has limits. */
@@ -84,9 +95,9 @@ export function portProblem(port: string | undefined): string | undefined {
  * AWS tags (https://docs.aws.amazon.com/tag-editor/latest/userguide/tagging.html): default tags
  * reach every resource, IAM and EKS included, so the common subset applies: letters, digits,
  * spaces and `_ . : / = + - @`. That set has no `$`, `%` or `{`: a tag is refused before it
- * could be a Terraform template (and stacks/core-stack.ts escapes it anyway).
+ * could be a Terraform template (and stacks/aws-provider.ts escapes it anyway).
  */
-/** Tags the core stack sets itself on every resource (stacks/core-stack.ts): not the user's to set. */
+/** Tags the stacks set themselves on every AWS resource (stacks/aws-provider.ts): not the user's to set. */
 export const STACK_TAG_KEYS = ["gitops-environment", "eks-cluster"] as const;
 const TAG_CHARACTERS = /^[\p{L}\p{N}\p{Zs}_.:/=+\-@]*$/u;
 const TAG_KEY_RULES: Rule[] = [

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { PUBLIC_HOSTNAME, uniqueList } from "./rules";
+import { route53Zone, uniqueList } from "./rules";
 
 /**
  * `addons`: the cluster add-ons Flux installs, each enabled per environment (README "Add-ons").
@@ -17,8 +17,6 @@ const state = z.custom<boolean | "removing">((v) => v === true || v === false ||
 });
 const toggle = (on: boolean) => z.strictObject({ enabled: state.default(on) });
 
-// Route 53 hosted zone ids: Z followed by upper-case letters and digits.
-const HOSTED_ZONE_ID = /^Z[A-Z0-9]{1,31}$/;
 // Secrets Manager secret names: letters, digits and /_+=.@-; the prefix ends with '/'.
 const SECRETS_PREFIX = /^[A-Za-z0-9_+=.@-]+(\/[A-Za-z0-9_+=.@-]+)*\/$/;
 
@@ -35,13 +33,7 @@ const karpenter = z.strictObject({
 const externalDns = z.strictObject({
   enabled: state.default(false),
   /** Route 53 hosted zones external-dns may write; its IAM policy names these zones only. */
-  zones: uniqueList(
-    z.strictObject({
-      id: z.string().regex(HOSTED_ZONE_ID, "must be a Route 53 hosted zone id such as Z0123456789ABCDEFGHIJ"),
-      domain: z.string().regex(PUBLIC_HOSTNAME, "must be the zone's domain name, lowercase, such as example.com"),
-    }),
-    "zone",
-  ).default([]),
+  zones: uniqueList(route53Zone(), "zone").default([]),
   /** `upsert-only` never deletes records; `sync` also deletes the records of deleted Services and Ingresses. */
   policy: z.enum(["upsert-only", "sync"]).default("upsert-only"),
 });

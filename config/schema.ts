@@ -2,7 +2,7 @@ import { z } from "zod";
 import { crossFieldRules } from "./cross-field";
 import { backend } from "./backend-schema";
 import * as gitlabRules from "./gitlab-rules";
-import { AZ, cidr, K8S_NAME, narrowCidr, PUBLIC_HOSTNAME, region, tags, uniqueList } from "./rules";
+import { AZ, cidr, K8S_NAME, narrowCidr, PUBLIC_HOSTNAME, region, route53Zone, tags, uniqueList } from "./rules";
 import { DEFAULT_KUBERNETES_VERSION, EKS_KUBERNETES_VERSIONS } from "./versions";
 import { deliverySchema } from "./schema-delivery";
 import { addonsSchema } from "./schema-addons";
@@ -172,6 +172,10 @@ const webhook = z.strictObject({
   )
     .min(1)
     .optional(),
+  /** Route 53 hosted zone of `hostname`: bootstrap creates the hostname's CNAME to the load balancer there. */
+  route53Zone: route53Zone().optional(),
+  /** The hostname already points at the load balancer (a CNAME made by hand): the GitLab hook may call it. */
+  dnsRecordExists: z.boolean().default(false),
 });
 
 const commitStatus = z.strictObject({

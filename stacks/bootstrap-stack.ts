@@ -55,10 +55,22 @@ import { Feature, GitopsFiles, RenderedFile } from "../constructs/bootstrap/gito
 import { ManagedNamespaces } from "../constructs/bootstrap/managed-namespaces";
 import { sopsConfigFile } from "../constructs/bootstrap/sops-config";
 import { TenantReconciler } from "../constructs/bootstrap/tenant-reconciler";
+import { WebhookDns } from "../constructs/bootstrap/webhook-dns";
 import { WebhookReceiver } from "../constructs/bootstrap/webhook-receiver";
 import { CORE_OUTPUTS, SOPS_KEY_OUTPUT } from "./core-stack";
+import { awsProvider } from "./aws-provider";
 import { pinTerraform } from "./terraform-settings";
 import { configureBackend, remoteState } from "./state";
+
+/**
+ * Whether the name the webhook's callers use resolves: the load balancer's own (plain HTTP), or
+ * the TLS hostname when bootstrap creates its record (`route53Zone`) or the user says they made
+ * it (`dnsRecordExists`). Until then nothing is pointed at it: GitLab disables failing hooks.
+ */
+export function webhookHostResolves(env: EnvironmentConfig): boolean {
+  const { hostname, route53Zone, dnsRecordExists } = env.gitops.webhook;
+  return !hostname || route53Zone !== undefined || dnsRecordExists;
+}
 
 /** The opt-in GitOps features an environment turns on. */
 export function gitopsFeatures(env: EnvironmentConfig): Feature[] {
@@ -66,10 +78,11 @@ export function gitopsFeatures(env: EnvironmentConfig): Feature[] {
   if (env.gitops.webhook.enabled) features.push("webhook");
   if (env.gitops.commitStatus.enabled) features.push("commit-status");
   if (env.secrets.sops.enabled) features.push("secrets");
-  // The app's release pipeline reaches the Receiver through the webhook's TLS load balancer;
-  // GitLab's ID tokens name an https issuer.
+  // The app's release pipeline reaches the Receiver through the webhook's TLS load balancer, by
+  // a hostname that resolves; GitLab's ID tokens name an https issuer.
   const https = env.gitlab.baseUrl.startsWith("https://");
-  if (releaseProjects(env).size > 0 && env.gitops.webhook.enabled && env.gitops.webhook.hostname && https)
+  const { enabled, hostname } = env.gitops.webhook;
+  if (releaseProjects(env).size > 0 && enabled && hostname && webhookHostResolves(env) && https)
     features.push("image-receiver");
   return features;
 }
@@ -212,7 +225,23 @@ export class BootstrapStack extends TerraformStack {
         sourceRanges: webhookSourceRanges(env),
         dependsOn: [flux],
       });
-      handoff.push(receiver.hook);
+      if (webhook.route53Zone && webhook.hostname) {
+        awsProvider(this, env);
+        const dns = new WebhookDns(this, "webhook-dns", {
+          zoneId: webhook.route53Zone.id,
+          hostname: webhook.hostname,
+          loadBalancerHostname: receiver.loadBalancerHostname,
+        });
+        handoff.push(receiver.addHook([dns.record]));
+      } else if (webhookHostResolves(env)) {
+        handoff.push(receiver.addHook());
+      }
+      new TerraformOutput(this, "webhook_load_balancer_hostname", {
+        value: receiver.loadBalancerHostname,
+        description: webhookHostResolves(env)
+          ? "DNS name of the webhook's load balancer"
+          : `Point ${webhook.hostname} (CNAME) here, then set gitops.webhook.dnsRecordExists: true and deploy again`,
+      });
       new TerraformOutput(this, "webhook_path", {
         value: receiver.hookPath,
         sensitive: true,

@@ -1,5 +1,4 @@
 import { DataAwsPartition } from "@cdktf/provider-aws/lib/data-aws-partition";
-import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { Fn, TerraformOutput, TerraformStack, Token } from "cdktf";
 import { Construct } from "constructs";
 import type { EnvironmentConfig } from "../config/load";
@@ -19,7 +18,6 @@ import {
 } from "../config/names";
 import { ADDONS_BEFORE_NODES } from "../config/schema";
 import { addonInstalled } from "../config/schema-addons";
-import { terraformLiteralMap } from "../config/terraform-literal";
 import { ClusterAutoscalerIdentity } from "../constructs/core/cluster-autoscaler-identity";
 import { ContainerRegistry, ecrReadPolicy } from "../constructs/core/container-registry";
 import { EksAddons } from "../constructs/core/eks-addons";
@@ -33,6 +31,7 @@ import { NodeGroup } from "../constructs/core/node-group";
 import { PodIdentityRole } from "../constructs/core/pod-identity-role";
 import { SopsKey } from "../constructs/core/sops-key";
 import { addonIdentities } from "./core-addons";
+import { awsProvider } from "./aws-provider";
 import { pinTerraform } from "./terraform-settings";
 import { configureBackend } from "./state";
 
@@ -61,14 +60,7 @@ export class CoreStack extends TerraformStack {
   constructor(scope: Construct, id: string, env: EnvironmentConfig) {
     super(scope, id);
     configureBackend(this, env, "core");
-    new AwsProvider(this, "aws", {
-      region: env.region,
-      // Tags are the one free-form text here; the schema refuses template syntax in them, and
-      // terraformLiteral makes sure none could ever be evaluated.
-      defaultTags: [
-        { tags: terraformLiteralMap({ ...env.tags, "gitops-environment": env.name, "eks-cluster": env.cluster.name }) },
-      ],
-    });
+    awsProvider(this, env);
     const partitionData = new DataAwsPartition(this, "partition");
     const partition = partitionData.partition;
     const name = env.cluster.name;

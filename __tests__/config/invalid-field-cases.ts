@@ -18,6 +18,8 @@ const branch = (name: string) => ({ gitlab: { branch: name } });
 const url = (baseUrl: string) => ({ gitlab: { baseUrl } });
 const hook = (webhook: Json) => ({ gitops: { webhook } });
 const ARN_ACM = "arn:aws:acm:eu-west-1:123456789012:certificate/00000000-0000-4000-8000-000000000000";
+const TLS_HOOK = (hostname: string) => ({ hostname, certificateArn: ARN_ACM.replace("eu-west-1", "us-west-2") });
+const ZONE = (domain: string) => ({ id: "Z0123456789ABCDEFGHIJ", domain });
 
 export const FIELD_CASES: InvalidCase[] = [
   c("unknown top-level key", { clusterr: {} }, "clusterr", /unknown key \(allowed here: region, tags, network/),
@@ -424,6 +426,55 @@ export const FIELD_CASES: InvalidCase[] = [
     hook({ hostname: "Hook.Example.com", certificateArn: ARN_ACM.replace("eu-west-1", "us-west-2") }),
     "gitops.webhook.hostname",
     /lowercase DNS name/,
+  ),
+  // The webhook hostname's record: bootstrap's (route53Zone) or the user's (dnsRecordExists).
+  c(
+    "webhook zone without a hostname",
+    hook({ route53Zone: ZONE("example.com") }),
+    "gitops.webhook.route53Zone",
+    /needs hostname: the zone gets a record for that name/,
+  ),
+  c(
+    "webhook hostname outside its zone",
+    hook({ ...TLS_HOOK("hook.example.org"), route53Zone: ZONE("example.com") }),
+    "gitops.webhook.route53Zone.domain",
+    /must contain hostname hook\.example\.org/,
+  ),
+  c(
+    "webhook hostname that only ends like its zone",
+    hook({ ...TLS_HOOK("hook.badexample.com"), route53Zone: ZONE("example.com") }),
+    "gitops.webhook.route53Zone.domain",
+    /must contain hostname hook\.badexample\.com/,
+  ),
+  c(
+    "webhook hostname at its zone's apex",
+    hook({ ...TLS_HOOK("example.com"), route53Zone: ZONE("example.com") }),
+    "gitops.webhook.hostname",
+    /must be a name inside example\.com, not the zone's apex: DNS allows no CNAME there/,
+  ),
+  c(
+    "webhook zone id malformed",
+    hook({ ...TLS_HOOK("hook.example.com"), route53Zone: { id: "z123", domain: "example.com" } }),
+    "gitops.webhook.route53Zone.id",
+    /must be a Route 53 hosted zone id/,
+  ),
+  c(
+    "webhook zone without its domain",
+    hook({ ...TLS_HOOK("hook.example.com"), route53Zone: { id: "Z0123456789ABCDEFGHIJ" } }),
+    "gitops.webhook.route53Zone.domain",
+    /required/,
+  ),
+  c(
+    "webhook record both created and said to exist",
+    hook({ ...TLS_HOOK("hook.example.com"), route53Zone: ZONE("example.com"), dnsRecordExists: true }),
+    "gitops.webhook.dnsRecordExists",
+    /cannot be set with route53Zone.*pick one/,
+  ),
+  c(
+    "webhook record said to exist without a hostname",
+    hook({ enabled: true, allowInsecureHttp: true, sourceRanges: ["10.0.0.0/8"], dnsRecordExists: true }),
+    "gitops.webhook.dnsRecordExists",
+    /needs hostname/,
   ),
   c(
     "source range listed twice",

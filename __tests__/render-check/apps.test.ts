@@ -1,6 +1,7 @@
 import { enabledApps, ecrPushRoleName, ecrRepositoryName } from "../../config/names";
 import { committedTree, renderCheck } from "../../scripts/render-check";
 import { coreStandIns } from "../../scripts/render-check/committed";
+import { gitopsFeatures } from "../../stacks/bootstrap-stack";
 import { CORE_OUTPUTS, CoreStack } from "../../stacks/core-stack";
 import { environment, ENVIRONMENTS, Json, manyApps, resources, synth, THREE_APPS } from "../helpers";
 
@@ -49,7 +50,7 @@ describe.each(envs.map((env, i) => [env.name, env, i] as const))("environment %s
 
   test("the image Receiver, where on, lists every releasing app", () => {
     const receiver = find("Receiver", "gitlab-ci-oidc");
-    if (!env.gitops.webhook.hostname) return expect(receiver).toBeUndefined();
+    if (!gitopsFeatures(env).includes("image-receiver")) return expect(receiver).toBeUndefined();
     expect(receiver!.spec.resources.map((r: Json) => r.name)).toEqual(["api", "nginx", "worker"]);
   });
 

@@ -17,6 +17,8 @@ const EVERYTHING_ON = {
       hostname: "flux-hook.example.com",
       certificateArn: "arn:aws:acm:us-west-2:123456789012:certificate/00000000-0000-4000-8000-000000000000",
       sourceRanges: ["gitlab.com"],
+      // The hostname resolves, so the image receiver is committed too.
+      route53Zone: { id: "Z0123456789ABCDEFGHIJ", domain: "example.com" },
     },
     commitStatus: { enabled: true },
   },

@@ -15,6 +15,8 @@ const TLS = {
   sourceRanges: ["gitlab.com"],
   hostname: "flux-hook.example.com",
   certificateArn: "arn:aws:acm:us-west-2:123456789012:certificate/0f1e2d3c-4b5a-6978-8a9b-0c1d2e3f4a5b",
+  // The hostname's CNAME was made by hand (the zone's case has its own tests below).
+  dnsRecordExists: true,
 };
 const bootstrap = (gitops: Json) => {
   const text = synth((app) => new BootstrapStack(app, "bootstrap", environment("dev", { gitops })));
@@ -149,6 +151,93 @@ describe("webhook receiver over plain HTTP, when the environment allows it", () 
       /^http:\/\/\$\{kubernetes_service_v1\..*\.status\[0\]\.load_balancer\[0\]\.ingress\[0\]\.hostname\}\/hook\//,
     );
     expect(hook.enable_ssl_verification).toBe(false);
+  });
+});
+
+describe("the webhook hostname's DNS record", () => {
+  const { dnsRecordExists: _made, ...named } = TLS;
+  const ZONE = { id: "Z0123456789ABCDEFGHIJ", domain: "example.com" };
+  const lbHostname = /^\$\{kubernetes_service_v1\.[^.]+\.status\[0\]\.load_balancer\[0\]\.ingress\[0\]\.hostname\}$/;
+
+  describe("with a Route 53 zone", () => {
+    const { json } = bootstrap({ webhook: { ...named, route53Zone: ZONE } });
+    const [name] = Object.keys(json.resource.aws_route53_record ?? {});
+
+    test("bootstrap creates the hostname's CNAME in the zone, to the load balancer, never over someone's record", () => {
+      const records = resources(json, "aws_route53_record");
+      expect(records).toHaveLength(1);
+      expect(records[0]).toMatchObject({
+        zone_id: ZONE.id,
+        name: TLS.hostname,
+        type: "CNAME",
+        ttl: 60,
+        allow_overwrite: false,
+      });
+      expect(records[0].records).toEqual([expect.stringMatching(lbHostname)]);
+      // The Service waits for its load balancer, so the record never gets an empty name.
+      expect(resources(json, "kubernetes_service_v1")[0].wait_for_load_balancer).toBe(true);
+    });
+
+    test("the GitLab hook depends on the record, and calls the hostname over TLS", () => {
+      const [hook] = resources(json, "gitlab_project_hook");
+      expect(hook.depends_on).toEqual([`aws_route53_record.${name}`]);
+      expect(hook.url).toMatch(new RegExp(`^https://${TLS.hostname.replace(/\./g, "\\.")}/hook/`));
+      expect(json.output.image_receiver_url.value).toMatch(/^https:\/\/flux-hook\.example\.com\/hook\//);
+    });
+
+    test("an aws provider like core's: the environment's region, its default tags, the pinned version", () => {
+      expect(json.provider.aws).toEqual([
+        {
+          region: "us-west-2",
+          default_tags: [{ tags: expect.objectContaining({ "gitops-environment": "dev", "eks-cluster": "flux-dev" }) }],
+        },
+      ]);
+      expect(json.terraform.required_providers.aws).toEqual({
+        source: "registry.terraform.io/hashicorp/aws",
+        version: "5.100.0",
+      });
+    });
+  });
+
+  describe("with neither a zone nor dnsRecordExists", () => {
+    const { json, files } = bootstrap({ webhook: named });
+
+    test("no hook and no image receiver URL point at a name nobody created", () => {
+      expect(resources(json, "gitlab_project_hook")).toEqual([]);
+      expect(json.output.image_receiver_url).toBeUndefined();
+      expect(files.map((f) => f.file_path).filter((p) => p.includes("image-receiver"))).toEqual([]);
+    });
+
+    test("the load balancer's name is an output that says what to do next", () => {
+      const output = json.output.webhook_load_balancer_hostname;
+      expect(output.value).toMatch(lbHostname);
+      expect(output.description).toMatch(
+        /Point flux-hook\.example\.com \(CNAME\) here, then set gitops\.webhook\.dnsRecordExists: true/,
+      );
+    });
+
+    test("the Receiver and its load balancer are there already, and bootstrap speaks no AWS", () => {
+      expect(resources(json, "kubernetes_service_v1")).toHaveLength(1);
+      expect(files.map((f) => f.file_path)).toContain("clusters/flux-dev/webhook/receiver.yaml");
+      expect(json.provider.aws).toBeUndefined();
+      expect(json.resource.aws_route53_record).toBeUndefined();
+    });
+  });
+
+  test("with dnsRecordExists: the hook, no record and no aws provider", () => {
+    const { json } = bootstrap({ webhook: TLS });
+    const [hook] = resources(json, "gitlab_project_hook");
+    expect(hook.depends_on).toBeUndefined();
+    expect(json.resource.aws_route53_record).toBeUndefined();
+    expect(json.provider.aws).toBeUndefined();
+  });
+
+  test("over plain HTTP the hook calls the load balancer's own name, as before", () => {
+    const { json } = bootstrap({
+      webhook: { enabled: true, allowInsecureHttp: true, sourceRanges: ["198.51.100.0/24"] },
+    });
+    expect(resources(json, "gitlab_project_hook")).toHaveLength(1);
+    expect(json.provider.aws).toBeUndefined();
   });
 });
 

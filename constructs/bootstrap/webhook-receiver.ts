@@ -27,19 +27,29 @@ export interface WebhookReceiverProps {
 
 /**
  * The push path into Flux: a token, the Secret the Receiver reads it from, a load balancer in
- * front of the notification-controller's receiver port, and the GitLab hook that calls it.
+ * front of the notification-controller's receiver port, and (`addHook`) the GitLab hook that
+ * calls it, once the name it calls resolves.
  * https://fluxcd.io/flux/components/notification/receivers/#gitlab
  */
 export class WebhookReceiver extends Construct {
   public readonly token: Password;
   public readonly service: ServiceV1;
-  public readonly hook: ProjectHook;
   /** `/hook/<sha256(token + receiver name + namespace)>`: the path the Receiver serves. */
   public readonly hookPath: string;
+  /** The load balancer's own DNS name (known once the Service has its load balancer). */
+  public readonly loadBalancerHostname: string;
+  /** The URL GitLab calls: the TLS hostname, else the load balancer's own name over HTTP. */
+  public readonly hookUrl: string;
+  /** The GitLab project hook, once added. */
+  public hook?: ProjectHook;
+  private readonly props: WebhookReceiverProps;
+  private readonly tls: boolean;
 
   constructor(scope: Construct, id: string, props: WebhookReceiverProps) {
     super(scope, id);
+    this.props = props;
     const tls = Boolean(props.hostname && props.certificateArn);
+    this.tls = tls;
     this.token = new Password(this, "token", { length: 40, special: false });
     new SecretV1(this, "token-secret", {
       metadata: {
@@ -84,18 +94,30 @@ export class WebhookReceiver extends Construct {
     });
 
     this.hookPath = `/hook/${Fn.sha256(`${this.token.result}${WEBHOOK_RECEIVER.name}${WEBHOOK_RECEIVER.namespace}`)}`;
-    const host = tls ? props.hostname! : this.service.status.get(0).loadBalancer.get(0).ingress.get(0).hostname;
+    this.loadBalancerHostname = this.service.status.get(0).loadBalancer.get(0).ingress.get(0).hostname;
+    const host = tls ? props.hostname! : this.loadBalancerHostname;
+    this.hookUrl = `${tls ? "https" : "http"}://${host}${this.hookPath}`;
+  }
+
+  /**
+   * The GitLab hook for pushes to the branch and tags. Add it only when `hookUrl` resolves:
+   * GitLab disables a hook that keeps failing. `after` is what must exist first (the DNS record).
+   */
+  public addHook(after: ITerraformDependable[] = []): ProjectHook {
+    if (this.hook) throw new Error(`${this.node.path}: the hook is already added`);
     this.hook = new ProjectHook(this, "hook", {
-      project: props.project,
+      project: this.props.project,
       name: "flux-receiver",
       description: "Tells Flux to reconcile now instead of at the next poll",
-      url: `${tls ? "https" : "http"}://${host}${this.hookPath}`,
+      url: this.hookUrl,
       token: this.token.result,
       pushEvents: true,
-      pushEventsBranchFilter: props.branch,
+      pushEventsBranchFilter: this.props.branch,
       tagPushEvents: true,
       mergeRequestsEvents: false,
-      enableSslVerification: tls,
+      enableSslVerification: this.tls,
+      dependsOn: after.length ? after : undefined,
     });
+    return this.hook;
   }
 }
