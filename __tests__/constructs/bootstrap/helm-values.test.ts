@@ -1,5 +1,10 @@
 import { NamespaceV1 } from "@cdktf/provider-kubernetes/lib/namespace-v1";
-import { FLUX_WATCH_LABEL, HELM_VALUES_KEY, HelmValues, HelmValuesProps } from "../../../constructs/bootstrap/helm-values";
+import {
+  FLUX_WATCH_LABEL,
+  HELM_VALUES_KEY,
+  HelmValues,
+  HelmValuesProps,
+} from "../../../constructs/bootstrap/helm-values";
 import { Json } from "../../helpers";
 import { only, synthConstruct } from "../core/fixture";
 

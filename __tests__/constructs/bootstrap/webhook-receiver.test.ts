@@ -13,7 +13,8 @@ const build = (props: Partial<WebhookReceiverProps> = {}): { json: Json; hookPat
   });
   return { json, hookPath };
 };
-const ref = (json: Json, type: string, attribute: string) => `${type}.${Object.keys(json.resource[type])[0]}.${attribute}`;
+const ref = (json: Json, type: string, attribute: string) =>
+  `${type}.${Object.keys(json.resource[type])[0]}.${attribute}`;
 
 describe("WebhookReceiver", () => {
   const { json } = build();
