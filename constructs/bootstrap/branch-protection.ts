@@ -26,11 +26,11 @@ export class BranchProtection extends Construct {
 
   constructor(scope: Construct, id: string, props: BranchProtectionProps) {
     super(scope, id);
-    if (!props.project) throw new Error(`${this.node.path}: project must not be empty`);
+    if (!props.project) throw new Error(`BranchProtection: project must not be empty`);
     // GitLab reads `*` in a protected branch name as a wildcard: this protection is for one branch.
     if (!props.branch || props.branch.includes("*")) {
       throw new Error(
-        `${this.node.path}: branch must be one branch name, not empty and without * (got "${props.branch}")`,
+        `BranchProtection: branch must be one branch name, not empty and without * (got "${props.branch}")`,
       );
     }
     const gitlab = new DataGitlabMetadata(this, "gitlab");

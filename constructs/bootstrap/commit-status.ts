@@ -30,11 +30,11 @@ export class CommitStatus extends Construct {
   constructor(scope: Construct, id: string, props: CommitStatusProps) {
     super(scope, id);
     const { expiryDays: expiry, rotateBeforeDays: rotate } = props;
-    if (!props.project) throw new Error(`${this.node.path}: project must not be empty`);
+    if (!props.project) throw new Error(`CommitStatus: project must not be empty`);
     // Rotating at or before the day of creation would replace the token on every apply.
     if (!Number.isInteger(rotate) || !Number.isInteger(expiry) || rotate < 1 || rotate >= expiry) {
       throw new Error(
-        `${this.node.path}: rotateBeforeDays (${rotate}) must be a whole number from 1 to less than expiryDays (${expiry})`,
+        `CommitStatus: rotateBeforeDays (${rotate}) must be a whole number from 1 to less than expiryDays (${expiry})`,
       );
     }
     this.token = new ProjectAccessToken(this, "token", {

@@ -38,10 +38,10 @@ export class DeployKey extends Construct {
       "secret.namespace": secret.namespace,
       "secret.name": secret.name,
     })) {
-      if (!value) throw new Error(`${this.node.path}: ${key} must not be empty`);
+      if (!value) throw new Error(`DeployKey: ${key} must not be empty`);
     }
     // Flux verifies the host key against known_hosts: without a line it cannot clone at all.
-    if (!props.knownHosts.trim()) throw new Error(`${this.node.path}: knownHosts must name the Git host's keys`);
+    if (!props.knownHosts.trim()) throw new Error(`DeployKey: knownHosts must name the Git host's keys`);
     this.privateKey = new PrivateKey(this, "private-key", { algorithm: "ECDSA", ecdsaCurve: "P256" });
     this.deployKey = new GitlabDeployKey(this, "deploy-key", {
       project: props.project,

@@ -35,7 +35,7 @@ export class HelmValues extends Construct {
     // `<release>-values` must be a ConfigMap name, and the HelmRelease's valuesFrom names it.
     if (!K8S_NAME.test(props.release)) {
       throw new Error(
-        `${this.node.path}: release "${props.release}" must be a Kubernetes name (lowercase letters, digits, inner '-')`,
+        `HelmValues: release "${props.release}" must be a Kubernetes name (lowercase letters, digits, inner '-')`,
       );
     }
     this.name = `${props.release}-values`;

@@ -41,9 +41,9 @@ export class WebhookReceiver extends Construct {
     super(scope, id);
     // One without the other would quietly fall back to plain HTTP; no range would open the load balancer to all.
     if (Boolean(props.hostname) !== Boolean(props.certificateArn)) {
-      throw new Error(`${this.node.path}: hostname and certificateArn go together: set both or neither`);
+      throw new Error(`WebhookReceiver: hostname and certificateArn go together: set both or neither`);
     }
-    if (props.sourceRanges.length === 0) throw new Error(`${this.node.path}: sourceRanges must not be empty`);
+    if (props.sourceRanges.length === 0) throw new Error(`WebhookReceiver: sourceRanges must not be empty`);
     const tls = Boolean(props.hostname && props.certificateArn);
     this.token = new Password(this, "token", { length: 40, special: false });
     new SecretV1(this, "token-secret", {

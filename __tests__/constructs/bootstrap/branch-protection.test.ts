@@ -42,8 +42,8 @@ describe("BranchProtection", () => {
   });
 
   test.each([
-    ["an empty project", { project: "" }, /protect: project must not be empty/],
-    ["an empty branch", { branch: "" }, /protect: branch must be one branch name/],
+    ["an empty project", { project: "" }, /BranchProtection: project must not be empty/],
+    ["an empty branch", { branch: "" }, /BranchProtection: branch must be one branch name/],
     ["a wildcard branch (GitLab would protect every match)", { branch: "release-*" }, /without \*/],
   ])("refuses %s", (_what, props, error) => {
     expect(() => build(props)).toThrow(error);

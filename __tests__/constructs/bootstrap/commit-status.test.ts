@@ -53,7 +53,7 @@ describe("CommitStatus", () => {
   });
 
   test.each([
-    ["an empty project", { project: "" }, /status: project must not be empty/],
+    ["an empty project", { project: "" }, /CommitStatus: project must not be empty/],
     ["rotation on the expiry day (a new token every apply)", { rotateBeforeDays: 60 }, /less than expiryDays \(60\)/],
     ["rotation before it was created", { expiryDays: 5, rotateBeforeDays: 10 }, /rotateBeforeDays \(10\)/],
     ["no rotation margin", { rotateBeforeDays: 0 }, /whole number from 1/],

@@ -58,8 +58,8 @@ describe("DeployKey", () => {
   });
 
   test.each([
-    ["an empty project", { project: "" }, /key: project must not be empty/],
-    ["an empty title", { title: "" }, /key: title must not be empty/],
+    ["an empty project", { project: "" }, /DeployKey: project must not be empty/],
+    ["an empty title", { title: "" }, /DeployKey: title must not be empty/],
     ["a Secret without a namespace", { secret: { namespace: "", name: "k" } }, /secret\.namespace must not be empty/],
     ["a Secret without a name", { secret: { namespace: "gitops", name: "" } }, /secret\.name must not be empty/],
     ["no known_hosts (Flux could not verify the host)", { knownHosts: " \n" }, /knownHosts must name/],

@@ -57,6 +57,6 @@ describe("HelmValues", () => {
     ["a dot", "demo.app"],
     ["a trailing dash", "demo-"],
   ])("refuses %s as the release name", (_what, release) => {
-    expect(() => build({ release })).toThrow(/values: release ".*" must be a Kubernetes name/);
+    expect(() => build({ release })).toThrow(/HelmValues: release ".*" must be a Kubernetes name/);
   });
 });

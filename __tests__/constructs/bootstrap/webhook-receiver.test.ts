@@ -96,8 +96,16 @@ describe("WebhookReceiver", () => {
 
   test.each([
     ["a hostname without a certificate (plain HTTP in disguise)", { hostname: "flux-hook.example.com" }, /go together/],
-    ["a certificate without a hostname", { certificateArn: CERT }, /hook: hostname and certificateArn go together/],
-    ["no source ranges (open to the internet)", { sourceRanges: [] }, /hook: sourceRanges must not be empty/],
+    [
+      "a certificate without a hostname",
+      { certificateArn: CERT },
+      /WebhookReceiver: hostname and certificateArn go together/,
+    ],
+    [
+      "no source ranges (open to the internet)",
+      { sourceRanges: [] },
+      /WebhookReceiver: sourceRanges must not be empty/,
+    ],
   ])("refuses %s", (_what, props, error) => {
     expect(() => build(props)).toThrow(error);
   });
