@@ -1,11 +1,10 @@
-import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { TerraformOutput, TerraformStack } from "cdktf";
 import { Construct } from "constructs";
 import type { EnvironmentConfig } from "../config/load";
 import { ciRoleName, gitlabIssuerHost, gitlabOidcProviderArn, partitionOf } from "../config/names";
-import { AWS_AUDIENCE, GitlabCiRole } from "../constructs/core/gitlab-ci-role";
+import { AWS_AUDIENCE, GitlabCiRole, noBootstrapStatePolicy } from "../constructs/core/gitlab-ci-role";
 import { GitlabOidcProvider } from "../constructs/core/gitlab-oidc-provider";
-import { policyDocument } from "../constructs/core/policy-document";
+import { awsProvider } from "./aws-provider";
 import { configureBackend, stateObjectArn } from "./state";
 import { pinTerraform } from "./terraform-settings";
 
@@ -19,10 +18,7 @@ export class CiStack extends TerraformStack {
   constructor(scope: Construct, id: string, env: EnvironmentConfig) {
     super(scope, id);
     configureBackend(this, env, "ci");
-    new AwsProvider(this, "aws", {
-      region: env.region,
-      defaultTags: [{ tags: { ...env.tags, "gitops-environment": env.name } }],
-    });
+    awsProvider(this, env);
     // From the region, at synth: the trust policies stay plain JSON, readable in plans and reviews.
     const partition = partitionOf(env);
     const issuerHost = gitlabIssuerHost(env);
@@ -51,11 +47,7 @@ export class CiStack extends TerraformStack {
       dependsOn: owned.length ? owned : undefined,
       description: `GitLab CI of ${infraProject} (any branch) plans ${env.name}`,
       managedPolicyArns: [`arn:${partition}:iam::aws:policy/ReadOnlyAccess`],
-      inlinePolicy: bootstrapState
-        ? policyDocument([
-            { Sid: "NoBootstrapState", Effect: "Deny", Action: "s3:GetObject", Resource: bootstrapState },
-          ])
-        : undefined,
+      inlinePolicy: bootstrapState ? noBootstrapStatePolicy(bootstrapState) : undefined,
     });
     // The default branch only. Creating EKS and its IAM roles makes this role an administrator in
     // effect; what guards it is who can merge to that branch and run the `deploy-<env>` job.

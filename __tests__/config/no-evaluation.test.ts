@@ -7,6 +7,7 @@ import { ConfigError, parseEnvironmentText } from "../../config/load";
 import { schemaKeys } from "../../config/reference";
 import { terraformLiteral } from "../../config/terraform-literal";
 import { BootstrapStack } from "../../stacks/bootstrap-stack";
+import { CiStack } from "../../stacks/ci-stack";
 import { CoreStack } from "../../stacks/core-stack";
 import { environment, Json, synth } from "../helpers";
 import { BASE } from "./invalid-cases";
@@ -46,8 +47,13 @@ function placements(kind: string, template: string): unknown[] {
 /** Template syntax Terraform evaluates: `${` or `%{` not part of the escape `$${` / `%%{` (HCL scans left to right). */
 const EVALUATED = /(^|[^$])\$\{|(^|[^%])%\{/;
 
+/** Every stack main.ts builds for the environment: the ci stack where delivery is configured. */
 function synthesizedJson(env: ReturnType<typeof environment>): string[] {
-  return [synth((app) => new CoreStack(app, "core", env)), synth((app) => new BootstrapStack(app, "bootstrap", env))];
+  return [
+    synth((app) => new CoreStack(app, "core", env)),
+    synth((app) => new BootstrapStack(app, "bootstrap", env)),
+    ...(env.delivery ? [synth((app) => new CiStack(app, "ci", env))] : []),
+  ];
 }
 
 const cases = schemaKeys().flatMap((k) =>
@@ -62,6 +68,8 @@ describe.each(cases)("%s = %s", (key, _shown, value) => {
       ...BASE,
       ...patchFor(key, value),
       gitlab: { ...BASE.gitlab, ...patchFor(key, value).gitlab },
+      // With delivery, so the ci stack is synthesized and checked too.
+      delivery: { awsAccountId: "123456789012", infraProject: "team/infra", ...patchFor(key, value).delivery },
     });
     let settings;
     try {

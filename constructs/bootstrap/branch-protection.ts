@@ -26,6 +26,13 @@ export class BranchProtection extends Construct {
 
   constructor(scope: Construct, id: string, props: BranchProtectionProps) {
     super(scope, id);
+    if (!props.project) throw new Error(`BranchProtection: project must not be empty`);
+    // GitLab reads `*` in a protected branch name as a wildcard: this protection is for one branch.
+    if (!props.branch || props.branch.includes("*")) {
+      throw new Error(
+        `BranchProtection: branch must be one branch name, not empty and without * (got "${props.branch}")`,
+      );
+    }
     const gitlab = new DataGitlabMetadata(this, "gitlab");
     // "17.5.0-ee" -> 17 and 5.
     const [major, minor] = [0, 1].map((i) => `tonumber(split(".", ${gitlab.fqn}.version)[${i}])`);

@@ -29,6 +29,14 @@ export class CommitStatus extends Construct {
 
   constructor(scope: Construct, id: string, props: CommitStatusProps) {
     super(scope, id);
+    const { expiryDays: expiry, rotateBeforeDays: rotate } = props;
+    if (!props.project) throw new Error(`CommitStatus: project must not be empty`);
+    // Rotating at or before the day of creation would replace the token on every apply.
+    if (!Number.isInteger(rotate) || !Number.isInteger(expiry) || rotate < 1 || rotate >= expiry) {
+      throw new Error(
+        `CommitStatus: rotateBeforeDays (${rotate}) must be a whole number from 1 to less than expiryDays (${expiry})`,
+      );
+    }
     this.token = new ProjectAccessToken(this, "token", {
       project: props.project,
       name: "flux-commit-status",

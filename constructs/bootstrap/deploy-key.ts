@@ -31,6 +31,17 @@ export class DeployKey extends Construct {
 
   constructor(scope: Construct, id: string, props: DeployKeyProps) {
     super(scope, id);
+    const { project, title, secret } = props;
+    for (const [key, value] of Object.entries({
+      project,
+      title,
+      "secret.namespace": secret.namespace,
+      "secret.name": secret.name,
+    })) {
+      if (!value) throw new Error(`DeployKey: ${key} must not be empty`);
+    }
+    // Flux verifies the host key against known_hosts: without a line it cannot clone at all.
+    if (!props.knownHosts.trim()) throw new Error(`DeployKey: knownHosts must name the Git host's keys`);
     this.privateKey = new PrivateKey(this, "private-key", { algorithm: "ECDSA", ecdsaCurve: "P256" });
     this.deployKey = new GitlabDeployKey(this, "deploy-key", {
       project: props.project,

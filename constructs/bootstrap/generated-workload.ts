@@ -1,4 +1,4 @@
-import type { AppSettings } from "../../config/schema-apps";
+import { APP_NAME, type AppSettings } from "../../config/schema-apps";
 
 /**
  * An app's workload built from its typed settings (`manifests: generated`): a Deployment hardened
@@ -6,6 +6,8 @@ import type { AppSettings } from "../../config/schema-apps";
  * nginx), its Service, and the NetworkPolicy opening its port.
  */
 export function generatedWorkload(name: string, app: AppSettings): object[] {
+  // The name becomes the Deployment's, the Service's (a DNS-1035 label) and the container's.
+  if (!APP_NAME.test(name)) throw new Error(`generatedWorkload: "${name}" must be an app name (a DNS label of 1-40)`);
   const labels = { "app.kubernetes.io/name": name };
   const metadata = { name, namespace: app.namespace, labels };
   const probe = (periodSeconds: number) => ({ httpGet: { path: app.healthPath, port: "http" }, periodSeconds });

@@ -2,6 +2,7 @@ import { ConfigMapV1 } from "@cdktf/provider-kubernetes/lib/config-map-v1";
 import { Fn, ITerraformDependable } from "cdktf";
 import { Construct } from "constructs";
 import { MANAGED_BY_TERRAFORM } from "./cluster-vars";
+import { K8S_NAME } from "../../config/rules";
 import { FLUX_NAMESPACE } from "../flux/api";
 
 export interface HelmValuesProps {
@@ -31,6 +32,12 @@ export class HelmValues extends Construct {
 
   constructor(scope: Construct, id: string, props: HelmValuesProps) {
     super(scope, id);
+    // `<release>-values` must be a ConfigMap name, and the HelmRelease's valuesFrom names it.
+    if (!K8S_NAME.test(props.release)) {
+      throw new Error(
+        `HelmValues: release "${props.release}" must be a Kubernetes name (lowercase letters, digits, inner '-')`,
+      );
+    }
     this.name = `${props.release}-values`;
     this.configMap = new ConfigMapV1(this, "config-map", {
       metadata: {

@@ -47,6 +47,11 @@ export class WebhookReceiver extends Construct {
 
   constructor(scope: Construct, id: string, props: WebhookReceiverProps) {
     super(scope, id);
+    // One without the other would quietly fall back to plain HTTP; no range would open the load balancer to all.
+    if (Boolean(props.hostname) !== Boolean(props.certificateArn)) {
+      throw new Error(`WebhookReceiver: hostname and certificateArn go together: set both or neither`);
+    }
+    if (props.sourceRanges.length === 0) throw new Error(`WebhookReceiver: sourceRanges must not be empty`);
     this.props = props;
     const tls = Boolean(props.hostname && props.certificateArn);
     this.tls = tls;

@@ -52,6 +52,23 @@ export function gitlabTrustPolicy(
   ]);
 }
 
+/**
+ * The plan role's inline policy: it may read everything (ReadOnlyAccess) except the bootstrap
+ * stack's state object, which holds Flux's SSH key. An explicit Deny wins over any Allow.
+ * https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_evaluation-logic.html
+ */
+export function noBootstrapStatePolicy(bootstrapStateArn: string): string {
+  // A bucket's ARN (no key) matches no object: the Deny would silently protect nothing.
+  if (!/^arn:[a-z-]+:s3:::[^/]+\/.+$/.test(bootstrapStateArn)) {
+    throw new Error(
+      `noBootstrapStatePolicy: "${bootstrapStateArn}" must be an S3 object ARN (arn:<partition>:s3:::<bucket>/<key>)`,
+    );
+  }
+  return policyDocument([
+    { Sid: "NoBootstrapState", Effect: "Deny", Action: "s3:GetObject", Resource: bootstrapStateArn },
+  ]);
+}
+
 export interface GitlabCiRoleProps {
   /** IAM role name. */
   readonly roleName: string;

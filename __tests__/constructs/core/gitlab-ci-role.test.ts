@@ -1,7 +1,8 @@
 import { Testing, TerraformStack } from "cdktf";
 import "cdktf/lib/testing/adapters/jest";
 import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
-import { GitlabCiRole, gitlabTrustPolicy } from "../../../constructs/core/gitlab-ci-role";
+import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
+import { GitlabCiRole, gitlabTrustPolicy, noBootstrapStatePolicy } from "../../../constructs/core/gitlab-ci-role";
 import { Json } from "../../helpers";
 
 const PROVIDER = "arn:aws:iam::123456789012:oidc-provider/gitlab.com";
@@ -63,5 +64,39 @@ describe("GitlabCiRole", () => {
     ["a colon that fakes another claim", { project: "g/infra", refType: "branch", ref: "main:x" }],
   ] as const)("refuses %s", (_what, subject) => {
     expect(() => gitlabTrustPolicy(PROVIDER, "gitlab.com", subject)).toThrow(/must not contain/);
+  });
+});
+
+describe("noBootstrapStatePolicy", () => {
+  const STATE = "arn:aws:s3:::state-bucket/prefix/test/bootstrap.tfstate";
+
+  test("minimal: one Deny of s3:GetObject on exactly that object, nothing else", () => {
+    expect(JSON.parse(noBootstrapStatePolicy(STATE))).toEqual({
+      Version: "2012-10-17",
+      Statement: [{ Sid: "NoBootstrapState", Effect: "Deny", Action: "s3:GetObject", Resource: STATE }],
+    });
+  });
+
+  test("as a role's inline policy: one aws_iam_role_policy named inline, on that role", () => {
+    const stack = new TerraformStack(Testing.app(), "test");
+    new GitlabCiRole(stack, "role", {
+      roleName: "r",
+      providerArn: PROVIDER,
+      issuerHost: "gitlab.com",
+      subject: { project: "g/infra", refType: "branch", ref: "any" },
+      description: "d",
+      inlinePolicy: noBootstrapStatePolicy(STATE),
+    });
+    const json = Testing.synth(stack);
+    expect(json).toHaveResourceWithProperties(IamRolePolicy, { name: "inline", policy: noBootstrapStatePolicy(STATE) });
+  });
+
+  test.each([
+    ["an empty ARN", ""],
+    ["a bucket without a key (matches no object)", "arn:aws:s3:::state-bucket"],
+    ["a bucket with an empty key", "arn:aws:s3:::state-bucket/"],
+    ["not an S3 ARN", "arn:aws:iam::123456789012:role/r"],
+  ])("refuses %s", (_what, arn) => {
+    expect(() => noBootstrapStatePolicy(arn)).toThrow(/must be an S3 object ARN/);
   });
 });
