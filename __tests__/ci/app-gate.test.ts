@@ -45,7 +45,7 @@ function runGate(
   images: Record<string, Json> = { "scan-1.2.3": CANDIDATE },
 ): Run {
   const bin = path.join(dir, "bin");
-  mkdirSync(bin);
+  mkdirSync(bin, { recursive: true });
   writeFileSync(
     path.join(bin, "aws"),
     `#!/bin/sh\nexec "${process.execPath}" "${path.join(__dirname, "aws-stand-in.js")}" "$@"\n`,
