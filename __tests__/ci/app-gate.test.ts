@@ -48,7 +48,7 @@ function runGate(
   mkdirSync(bin, { recursive: true });
   writeFileSync(
     path.join(bin, "aws"),
-    `#!/bin/sh\nexec "${process.execPath}" "${path.join(__dirname, "aws-stand-in.js")}" "$@"\n`,
+    `#!/bin/sh\nexec "${process.execPath}" -r "${require.resolve("sucrase/register/ts")}" "${path.join(__dirname, "aws-stand-in.ts")}" "$@"\n`,
   );
   chmodSync(path.join(bin, "aws"), 0o755);
   const log = path.join(dir, "calls.jsonl");

@@ -1,4 +1,3 @@
-#!/usr/bin/env node
 /**
  * A stand-in for the `aws` CLI that answers the ECR calls the release gate of ci/app.gitlab-ci.yml
  * makes from recorded responses (the shapes of the ECR API, as the CLI prints them), and logs
@@ -11,14 +10,21 @@
  * Environment: AWS_STAND_IN_LOG (JSON lines of the calls), AWS_STAND_IN_REGISTRY (JSON:
  * `{ repository, images: { tag: batch-get-image image }, scans: { tag: describe-image-scan-findings response } }`).
  */
-const { appendFileSync, readFileSync } = require("fs");
-const { createHash } = require("crypto");
+import { createHash } from "crypto";
+import { appendFileSync, readFileSync } from "fs";
+
+type Json = Record<string, any>;
+interface Step {
+  name?: string;
+  index?: number;
+  select?: Step[][];
+}
 
 const argv = process.argv.slice(2);
-appendFileSync(process.env.AWS_STAND_IN_LOG, JSON.stringify(argv) + "\n");
-const registry = JSON.parse(readFileSync(process.env.AWS_STAND_IN_REGISTRY, "utf8"));
+appendFileSync(process.env.AWS_STAND_IN_LOG!, JSON.stringify(argv) + "\n");
+const registry: Json = JSON.parse(readFileSync(process.env.AWS_STAND_IN_REGISTRY!, "utf8"));
 
-function fail(code, message) {
+function fail(code: number, message: string): never {
   process.stderr.write(message + "\n");
   process.exit(code);
 }
@@ -27,7 +33,7 @@ const [service, ...rest] = argv;
 if (service !== "ecr") fail(252, `stand-in: only ecr is recorded, not ${service}`);
 const op = rest[0] === "wait" ? `wait ${rest[1]}` : rest[0];
 const FLAGS = new Set(["--no-paginate"]);
-const opts = {};
+const opts: Record<string, string[] | true> = {};
 for (let i = rest[0] === "wait" ? 2 : 1; i < rest.length;) {
   const key = rest[i++];
   if (!key.startsWith("--")) fail(252, `stand-in: unexpected argument ${key}`);
@@ -40,9 +46,14 @@ for (let i = rest[0] === "wait" ? 2 : 1; i < rest.length;) {
   if (values.length === 0) fail(252, `aws: error: argument ${key}: expected one argument`);
   opts[key] = values;
 }
-const one = (key) => (opts[key] ? opts[key][0] : undefined);
+const many = (key: string): string[] => {
+  const value = opts[key];
+  return Array.isArray(value) ? value : [];
+};
+const one = (key: string): string | undefined => many(key)[0];
 /** `imageTag=x` / `imageDigest=y` shorthand. */
-const imageId = (shorthand) => Object.fromEntries(shorthand.split(",").map((kv) => kv.split("=")));
+const imageId = (shorthand = ""): Record<string, string> =>
+  Object.fromEntries(shorthand.split(",").map((kv) => kv.split("=")));
 
 if (one("--repository-name") !== registry.repository)
   fail(
@@ -51,21 +62,23 @@ if (one("--repository-name") !== registry.repository)
   );
 
 /** The JMESPath subset the gate uses (`a.b[0].[c.d,e]`), parsed into steps; anything else is refused. */
-function compile(expression) {
+function compile(expression: string): Step[] {
   let pos = 0;
-  const unsupported = () => fail(252, `stand-in: unsupported query ${expression}`);
-  const path = () => {
-    const steps = [];
+  const unsupported = (): never => fail(252, `stand-in: unsupported query ${expression}`);
+  const path = (): Step[] => {
+    const steps: Step[] = [];
     do {
       if (expression[pos] === "[") {
         pos++;
         const select = [path()];
-        while (expression[pos] === ",") (pos++, select.push(path()));
+        while (expression[pos] === ",") {
+          pos++;
+          select.push(path());
+        }
         if (expression[pos++] !== "]") unsupported();
         steps.push({ select });
       } else {
-        const m = /^([A-Za-z_][A-Za-z0-9_]*)(?:\[(\d+)\])?/.exec(expression.slice(pos));
-        if (!m) unsupported();
+        const m = /^([A-Za-z_][A-Za-z0-9_]*)(?:\[(\d+)\])?/.exec(expression.slice(pos)) ?? unsupported();
         pos += m[0].length;
         steps.push({ name: m[1], index: m[2] === undefined ? undefined : Number(m[2]) });
       }
@@ -78,36 +91,41 @@ function compile(expression) {
 }
 
 /** As JMESPath evaluates it: a field of a non-object, an index of a non-array, anything of null is null. */
-function evaluate(steps, data) {
-  let value = data;
+function evaluate(steps: Step[], data: unknown): unknown {
+  let value: any = data;
   for (const step of steps) {
     if (value === null) return null;
     if (step.select) {
-      value = step.select.map((s) => evaluate(s, value));
+      const from = value;
+      value = step.select.map((s) => evaluate(s, from));
       continue;
     }
-    value = typeof value === "object" && !Array.isArray(value) ? (value[step.name] ?? null) : null;
+    value = typeof value === "object" && !Array.isArray(value) ? (value[step.name!] ?? null) : null;
     if (step.index !== undefined) value = Array.isArray(value) ? (value[step.index] ?? null) : null;
   }
   return value;
 }
 
-function print(response) {
+function print(response: Json): void {
   const query = one("--query");
   const value = query ? evaluate(compile(query), response) : response;
   const output = one("--output") ?? "json";
-  if (output === "json") return process.stdout.write(JSON.stringify(value, null, 4) + "\n");
+  if (output === "json") {
+    process.stdout.write(JSON.stringify(value, null, 4) + "\n");
+    return;
+  }
   if (output !== "text") fail(252, `stand-in: output ${output} is not recorded`);
-  const scalar = (v) => (v === null ? "None" : String(v));
+  const scalar = (v: unknown) => (v === null ? "None" : String(v));
   if (Array.isArray(value)) {
     if (value.some((v) => v !== null && typeof v === "object")) fail(252, "stand-in: text of nested values");
-    return process.stdout.write(value.map(scalar).join("\t") + "\n");
+    process.stdout.write(value.map(scalar).join("\t") + "\n");
+    return;
   }
   if (value !== null && typeof value === "object") fail(252, "stand-in: text of an object");
   process.stdout.write(scalar(value) + "\n");
 }
 
-const scanOf = (id) => {
+const scanOf = (id: Record<string, string>): Json => {
   const scan = registry.scans[id.imageTag];
   if (!scan)
     fail(
@@ -133,14 +151,14 @@ switch (op) {
     print(scanOf(imageId(one("--image-id"))));
     break;
   case "batch-get-image": {
-    const accepted = opts["--accepted-media-types"];
-    const images = [];
-    const failures = [];
-    for (const id of opts["--image-ids"].map(imageId)) {
+    const accepted = many("--accepted-media-types");
+    const images: Json[] = [];
+    const failures: Json[] = [];
+    for (const id of many("--image-ids").map((i) => imageId(i))) {
       const image = registry.images[id.imageTag];
       if (!image)
         failures.push({ imageId: id, failureCode: "ImageNotFound", failureReason: "Requested image not found" });
-      else if (accepted && !accepted.includes(image.imageManifestMediaType))
+      else if (accepted.length > 0 && !accepted.includes(image.imageManifestMediaType))
         failures.push({ imageId: id, failureCode: "ImageNotFound", failureReason: "Requested image not found" });
       else images.push(image);
     }
@@ -149,14 +167,14 @@ switch (op) {
   }
   case "put-image": {
     const tag = one("--image-tag");
-    const manifest = one("--image-manifest");
+    const manifest = one("--image-manifest") ?? "";
     const digest = `sha256:${createHash("sha256").update(manifest).digest("hex")}`;
     if (one("--image-digest") && one("--image-digest") !== digest)
       fail(
         254,
         "An error occurred (ImageDigestDoesNotMatchException) when calling the PutImage operation: The provided digest does not match the digest of the manifest",
       );
-    if (registry.images[tag])
+    if (tag && registry.images[tag])
       fail(
         254,
         `An error occurred (ImageTagAlreadyExistsException) when calling the PutImage operation: The image tag '${tag}' already exists in the '${registry.repository}' repository and cannot be overwritten because the tag is immutable.`,
