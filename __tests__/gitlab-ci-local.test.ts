@@ -156,7 +156,7 @@ describe("the generated environment pipeline in gitlab-ci-local, per parent pipe
 
 /**
  * An app repository that includes ci/app.gitlab-ci.yml for dev (every semver tag) and prod
- * (releases only), and releases a second app (worker) to dev.
+ * (releases only; dev ungated: block_severities none), and releases a second app (worker) to dev.
  */
 const APP_PIPELINE = (env: string, extra = "", app = "nginx") => `
   - local: ci/app.gitlab-ci.yml
@@ -175,9 +175,10 @@ describe("ci/app.gitlab-ci.yml, included by an app repository, in gitlab-ci-loca
     repo = mkdtempSync(path.join(tmpdir(), "gitlab-ci-local-app-"));
     cpSync(path.join(ROOT, "ci"), path.join(repo, "ci"), { recursive: true });
     const prodReleasesOnly = "\n      tag_pattern: '/^v?\\d+\\.\\d+\\.\\d+$/'";
+    const devUngated = "\n      block_severities: none";
     writeFileSync(
       path.join(repo, ".gitlab-ci.yml"),
-      `stages: [build, release]\ninclude:${APP_PIPELINE("dev")}${APP_PIPELINE("prod", prodReleasesOnly)}` +
+      `stages: [build, release]\ninclude:${APP_PIPELINE("dev", devUngated)}${APP_PIPELINE("prod", prodReleasesOnly)}` +
         `${APP_PIPELINE("dev", "\n      job_suffix: -worker", "worker")}\n`,
     );
     commitAll();
@@ -187,13 +188,16 @@ describe("ci/app.gitlab-ci.yml, included by an app repository, in gitlab-ci-loca
     repo = infra;
   });
 
-  test("a release tag builds, pushes and wakes Flux in every environment, for every app, the push before the call", async () => {
+  test("a release tag builds, pushes, gates on the scan and wakes Flux in every environment, for every app", async () => {
     expect(await jobsFor("main", { CI_COMMIT_TAG: "v1.2.3" }, ["CI_COMMIT_BRANCH"])).toEqual([
       "image-dev",
+      "gate-dev",
       "flux-dev",
       "image-prod",
+      "gate-prod",
       "flux-prod",
       "image-dev-worker",
+      "gate-dev-worker",
       "flux-dev-worker",
     ]);
   });
@@ -201,8 +205,10 @@ describe("ci/app.gitlab-ci.yml, included by an app repository, in gitlab-ci-loca
   test("a release candidate reaches dev only; a branch push releases nothing", async () => {
     expect(await jobsFor("main", { CI_COMMIT_TAG: "v1.2.4-rc.1" }, ["CI_COMMIT_BRANCH"])).toEqual([
       "image-dev",
+      "gate-dev",
       "flux-dev",
       "image-dev-worker",
+      "gate-dev-worker",
       "flux-dev-worker",
     ]);
     expect(await jobsFor("main", { CI_PIPELINE_SOURCE: "push" })).toEqual([]);
@@ -217,9 +223,40 @@ describe("ci/app.gitlab-ci.yml, included by an app repository, in gitlab-ci-loca
     expect(preview["image-dev-worker"].variables.ECR_REPOSITORY_URL).toBe(
       "123456789012.dkr.ecr.us-west-2.amazonaws.com/dev/worker",
     );
-    expect(preview["flux-dev-worker"].needs).toEqual([expect.objectContaining({ job: "image-dev-worker" })]);
+    expect(preview["flux-dev-worker"].needs).toEqual([expect.objectContaining({ job: "gate-dev-worker" })]);
     expect(preview["flux-prod"].id_tokens).toEqual({ FLUX_ID_TOKEN: { aud: "flux-flux-prod" } });
-    expect(preview["flux-prod"].needs).toEqual([expect.objectContaining({ job: "image-prod" })]);
+    expect(preview["flux-prod"].needs).toEqual([expect.objectContaining({ job: "gate-prod" })]);
     expect(preview["flux-prod"].script.join(" ")).toContain("https://flux-hook.prod.example.com/hook/0123");
+  });
+
+  test("the gate: after the push, with the push role; CRITICAL blocks unless the environment says otherwise", async () => {
+    const preview: Json = parse(await gitlabCiLocal(["--preview", "--variable", "CI_COMMIT_TAG=v1.2.3"]));
+    expect(preview["gate-prod"].needs).toEqual([expect.objectContaining({ job: "image-prod" })]);
+    expect(preview["gate-dev-worker"].needs).toEqual([expect.objectContaining({ job: "image-dev-worker" })]);
+    expect(preview["gate-prod"].id_tokens).toEqual({ AWS_ID_TOKEN: { aud: "sts.amazonaws.com" } });
+    expect(preview["gate-prod"].variables).toMatchObject({
+      AWS_ROLE_ARN: "arn:aws:iam::123456789012:role/flux-prod-gitlab-push-d09752cb",
+      ECR_REPOSITORY_URL: "123456789012.dkr.ecr.us-west-2.amazonaws.com/prod/nginx",
+      BLOCK_SEVERITIES: "CRITICAL",
+    });
+    expect(preview["gate-dev"].variables.BLOCK_SEVERITIES).toBe("none");
+    expect(preview["gate-prod"].allow_failure).toBeFalsy();
+  });
+
+  test("block_severities other than ECR severities or none: the pipeline is refused when it is created", async () => {
+    const file = path.join(repo, ".gitlab-ci.yml");
+    const shipped = readFileSync(file, "utf8");
+    const commit = (content: string) => {
+      writeFileSync(file, content);
+      git("-c", "user.name=ci", "-c", "user.email=ci@example.com", "commit", "-q", "-a", "-m", "inputs");
+    };
+    commit(shipped.replace("block_severities: none", "block_severities: critical"));
+    try {
+      await expect(jobsFor("main", { CI_COMMIT_TAG: "v1.2.3" }, ["CI_COMMIT_BRANCH"])).rejects.toThrow(
+        /`block_severities` input: `critical` does not match required regex/,
+      );
+    } finally {
+      commit(shipped);
+    }
   });
 });

@@ -135,16 +135,21 @@ describe.each(ENVIRONMENTS)("environment %s", (name) => {
     );
   });
 
-  test("Supply chain: images are immutable and scanned; release tags never expire", () => {
+  test("Supply chain: images are immutable and scanned; release tags (and their gate candidate tags) never expire", () => {
     const [repository] = resources(json, "aws_ecr_repository");
     expect(repository).toMatchObject({
       image_tag_mutability: "IMMUTABLE",
       image_scanning_configuration: { scan_on_push: true },
     });
     const rules = JSON.parse(resources(json, "aws_ecr_lifecycle_policy")[0].policy).rules;
+    // A released image carries x.y.z and the release gate's candidate tag scan-x.y.z: no pattern may match either.
+    const literal = (text: string) => text.replace(/[.+?^$()|[\]\\{}]/g, "\\$&");
+    const matches = (pattern: string, tag: string) =>
+      new RegExp("^" + pattern.split("*").map(literal).join(".*") + "$").test(tag);
     for (const rule of rules)
       expect(
-        rule.selection.tagStatus === "untagged" || rule.selection.tagPatternList?.every((p: string) => p.includes("-")),
+        rule.selection.tagStatus === "untagged" ||
+          rule.selection.tagPatternList?.every((p: string) => !matches(p, "1.2.3") && !matches(p, "scan-1.2.3")),
       ).toBe(true);
   });
 });

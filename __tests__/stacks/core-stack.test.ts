@@ -170,9 +170,10 @@ describe("core stack invariants", () => {
     });
     const [policy] = resources(json, "aws_ecr_lifecycle_policy");
     const rules = JSON.parse(policy.policy).rules.map((r: Json) => r.selection);
-    // Untagged images and pre-releases expire; release tags (what prod runs) never do.
+    // Untagged images and pre-releases (x.y.z-pre) expire; release tags (what prod runs) never do,
+    // nor the gate's candidate tag scan-x.y.z a released image carries too.
     expect(rules.map((r: Json) => r.tagStatus)).toEqual(["untagged", "tagged"]);
-    expect(rules[1].tagPatternList).toEqual(["*-*"]);
+    expect(rules[1].tagPatternList).toEqual(["*.*.*-*"]);
   });
 
   test("Flux's image-reflector-controller reads ECR through Pod Identity", () => {

@@ -65,12 +65,16 @@ export class ContainerRegistry extends Construct {
             action: { type: "expire" },
           },
           {
-            // Release tags (x.y.z) are never expired: an environment may run any of them.
+            // Release tags (x.y.z) are never expired: an environment may run any of them. A released
+            // image also carries its gate candidate tag (scan-x.y.z, ci/app.gitlab-ci.yml) and an
+            // image is expired when any of its tags matches, so no rule may match scan-x.y.z either:
+            // hence x.y.z-pre (three dots before the '-'), not any tag with a '-'. A candidate the gate
+            // refused keeps its scan-x.y.z tag until deleted by hand.
             rulePriority: 2,
-            description: `Keep the ${keepImages} most recent pre-release images (tags with a '-')`,
+            description: `Keep the ${keepImages} most recent pre-release images (x.y.z-pre tags)`,
             selection: {
               tagStatus: "tagged",
-              tagPatternList: ["*-*"],
+              tagPatternList: ["*.*.*-*"],
               countType: "imageCountMoreThan",
               countNumber: keepImages,
             },

@@ -15,7 +15,12 @@ export interface EcrPushRoleProps {
   readonly repositoryArns: string[];
 }
 
-/** Push (and the reads a push makes) to the given repositories; the login token is account-wide by design. */
+/**
+ * Push (and the reads a push makes) to the given repositories, plus what the release gate of
+ * ci/app.gitlab-ci.yml reads: the candidate's scan findings (DescribeImageScanFindings, also what
+ * `aws ecr wait image-scan-complete` polls) and its manifest (BatchGetImage), which PutImage tags
+ * with the release tag. The login token is account-wide by design.
+ */
 export function ecrPushPolicy(repositoryArns: string[]): string {
   return policyDocument([
     // GetAuthorizationToken takes no resource; the token grants nothing the statements below do not.
@@ -30,6 +35,7 @@ export function ecrPushPolicy(repositoryArns: string[]): string {
         "ecr:PutImage",
         "ecr:BatchGetImage",
         "ecr:GetDownloadUrlForLayer",
+        "ecr:DescribeImageScanFindings",
       ],
       Resource: repositoryArns,
     },

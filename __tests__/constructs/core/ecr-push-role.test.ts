@@ -38,4 +38,29 @@ describe("EcrPushRole", () => {
       push.Action.every((a: string) => !a.includes("*") && !/Delete|SetRepositoryPolicy|PutLifecyclePolicy/.test(a)),
     ).toBe(true);
   });
+
+  test("the release gate's actions, on the same repositories: scan findings, the candidate's manifest, the release tag", () => {
+    const push = policy.Statement[1];
+    // ci/app.gitlab-ci.yml gate-<env>: `aws ecr wait image-scan-complete` and describe-image-scan-findings,
+    // batch-get-image of the candidate and the release tag, put-image of the release tag.
+    expect(push.Action).toContain("ecr:DescribeImageScanFindings");
+    expect(push.Action).toContain("ecr:BatchGetImage");
+    expect(push.Action).toContain("ecr:PutImage");
+    expect(push.Resource).toEqual(REPOS);
+    // Nothing else the gate does not call: no scan start, no registry-wide reads.
+    expect(push.Action).not.toContain("ecr:StartImageScan");
+    expect(push.Action).not.toContain("ecr:DescribeImages");
+    expect(push.Action).toEqual([
+      // kaniko's push of the candidate
+      "ecr:BatchCheckLayerAvailability",
+      "ecr:InitiateLayerUpload",
+      "ecr:UploadLayerPart",
+      "ecr:CompleteLayerUpload",
+      "ecr:PutImage",
+      "ecr:BatchGetImage",
+      "ecr:GetDownloadUrlForLayer",
+      // the gate
+      "ecr:DescribeImageScanFindings",
+    ]);
+  });
 });
