@@ -22,6 +22,8 @@ export interface AddonCluster {
   readonly clusterSecurityGroupId: string;
   /** AWS partition (a reference to aws_partition). */
   readonly partition: string;
+  /** This environment's ECR repositories: the only ones of the account Karpenter's nodes may pull from. */
+  readonly ecrRepositoriesArn: string;
 }
 
 /**

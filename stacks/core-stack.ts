@@ -1,5 +1,5 @@
 import { DataAwsPartition } from "@cdktf/provider-aws/lib/data-aws-partition";
-import { Fn, TerraformOutput, TerraformStack, Token } from "cdktf";
+import { TerraformOutput, TerraformStack, Token } from "cdktf";
 import { Construct } from "constructs";
 import type { EnvironmentConfig } from "../config/load";
 import {
@@ -19,7 +19,8 @@ import {
 import { ADDONS_BEFORE_NODES } from "../config/schema";
 import { addonInstalled } from "../config/schema-addons";
 import { ClusterAutoscalerIdentity } from "../constructs/core/cluster-autoscaler-identity";
-import { ContainerRegistry, ecrReadPolicy } from "../constructs/core/container-registry";
+import { ContainerRegistry, ecrReadPolicy, environmentRepositoriesArn } from "../constructs/core/container-registry";
+import { accountOf } from "../constructs/core/policy-document";
 import { EksAddons } from "../constructs/core/eks-addons";
 import { EcrPushRole } from "../constructs/core/ecr-push-role";
 import { controlPlaneLogGroup, EksCluster } from "../constructs/core/eks-cluster";
@@ -98,6 +99,15 @@ export class CoreStack extends TerraformStack {
     });
     const clusterName = eks.cluster.name;
     const cluster = { clusterName, clusterArn: eks.cluster.arn };
+    // The account comes from the cluster's ARN (no AWS API call at plan). This environment's
+    // repositories (`<environment>/*`): what its nodes may pull and Flux may read, from the account.
+    const account = accountOf(eks.cluster.arn);
+    const ecrRepositoriesArn = environmentRepositoriesArn({
+      partition,
+      region: env.region,
+      account,
+      environment: env.name,
+    });
 
     // The add-ons' AWS permissions, each through a Pod Identity role the add-on declares.
     const addonRole = (
@@ -138,6 +148,8 @@ export class CoreStack extends TerraformStack {
       clusterName,
       partition,
       subnetIds: network.privateSubnetIds,
+      clusterArn: eks.cluster.arn,
+      ecrRepositoriesArn,
       dependsOn: nodeAddons.all,
     });
     new EksAddons(this, "addons", {
@@ -157,8 +169,7 @@ export class CoreStack extends TerraformStack {
         new ContainerRegistry(this, `ecr-${app}`, { ...env.ecr, repositoryName: ecrRepositoryName(env, app) }),
       ]),
     );
-    // The registry host, one for every app; the account comes from the cluster's ARN (no AWS API call at plan).
-    const account = Fn.element(Fn.split(":", eks.cluster.arn), 4);
+    // The registry host, one for every app.
     const registryHost = `${account}.dkr.ecr.${env.region}.${partitionData.dnsSuffix}`;
     // Flux's image-reflector-controller reads ECR tags with this role (ImageRepository
     // `provider: aws`): no static keys in the cluster, no credential-sync CronJob.
@@ -168,7 +179,7 @@ export class CoreStack extends TerraformStack {
       ...IMAGE_REFLECTOR,
       // This environment's repositories only (`<environment>/*`), not every repository in the
       // account; one prefix keeps the policy's size fixed however many apps there are.
-      inlinePolicy: ecrReadPolicy(`arn:${partition}:ecr:${env.region}:${account}:repository/${env.name}/*`),
+      inlinePolicy: ecrReadPolicy(ecrRepositoriesArn),
     });
     // Each release project's tag pipelines push to its apps' repositories (ci/app.gitlab-ci.yml), by OIDC.
     const pushRoles = [...releaseProjects(env)].map(
@@ -195,6 +206,7 @@ export class CoreStack extends TerraformStack {
     addonIdentities(this, env, {
       ...cluster,
       partition,
+      ecrRepositoriesArn,
       clusterSecurityGroupId: eks.cluster.vpcConfig.clusterSecurityGroupId,
     });
 

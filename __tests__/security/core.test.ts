@@ -1,3 +1,4 @@
+import { addonInstalled } from "../../config/schema-addons";
 import { BootstrapStack } from "../../stacks/bootstrap-stack";
 import { CoreStack } from "../../stacks/core-stack";
 import { environment, ENVIRONMENTS, Json, resources, synth } from "../helpers";
@@ -107,6 +108,22 @@ describe.each(ENVIRONMENTS)("environment %s", (name) => {
     expect(resources(json, "aws_iam_role_policy_attachment").map((a) => a.policy_arn)).not.toContainEqual(
       expect.stringMatching(/AmazonEC2ContainerRegistryReadOnly$/),
     );
+  });
+
+  test("Least privilege / isolation: every node role pulls, from this account, only this environment's repositories", () => {
+    const pullers = resources(json, "aws_iam_role_policy_attachment")
+      .filter((a) => /AmazonEC2ContainerRegistryPullOnly$/.test(a.policy_arn))
+      .map((a) => String(a.role));
+    expect(pullers.length).toBe(addonInstalled(env.addons, "karpenter") ? 2 : 1);
+    for (const role of pullers) {
+      const scoped = resources(json, "aws_iam_role_policy").filter(
+        (p) => p.role === role && p.name === "ecr-pull-scope",
+      );
+      expect({ role, scoped: scoped.length }).toEqual({ role, scoped: 1 });
+      expect(scoped[0].policy).toContain('"Effect" = "Deny"');
+      expect(scoped[0].policy).toContain(`:repository/${name}/*"`);
+      expect(scoped[0].policy).toContain('"aws:ResourceAccount" = element(split(":", aws_eks_cluster.');
+    }
   });
 
   test("KMS: keys separate administration from use, one purpose each (Secrets, logs, SOPS), rotation on", () => {

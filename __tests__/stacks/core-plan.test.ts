@@ -108,7 +108,8 @@ describe("core stack, planned by the real Terraform", () => {
       // External Secrets (dev runs Karpenter, so no cluster autoscaler), and one ECR push role per
       // release project (one per app here).
       expect(plan.countsByType.aws_iam_role).toBe(12 + apps);
-      expect(plan.countsByType.aws_iam_role_policy).toBe(8 + apps);
+      // Inline policies: eight roles' own, the two node roles' ECR pull scope, one per push role.
+      expect(plan.countsByType.aws_iam_role_policy).toBe(10 + apps);
       const planned = (prefix: string) =>
         Object.entries(plan.plannedValues)
           .filter(([address]) => address.startsWith(prefix))

@@ -1,4 +1,6 @@
 import { EcrLifecyclePolicy } from "@cdktf/provider-aws/lib/ecr-lifecycle-policy";
+import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
+import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
 import { EcrRepository } from "@cdktf/provider-aws/lib/ecr-repository";
 import { Construct } from "constructs";
 import { policyDocument } from "./policy-document";
@@ -23,6 +25,48 @@ export function ecrReadPolicy(repositoryArns: string | string[]): string {
       Resource: repositoryArns,
     },
   ]);
+}
+
+/** The ARN pattern of one environment's repositories (`<environment>/<app>`) in an account and region. */
+export function environmentRepositoriesArn(p: {
+  partition: string;
+  region: string;
+  account: string;
+  environment: string;
+}): string {
+  return `arn:${p.partition}:ecr:${p.region}:${p.account}:repository/${p.environment}/*`;
+}
+
+/** The image pulls a node role may make from its own account: the environment's repositories only. */
+export const NODE_PULL_ACTIONS = ["ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer"];
+
+/**
+ * Scopes a node role's pulls. Nodes keep AWS's managed pull policy, because the EKS add-ons' images
+ * live in AWS-owned registries of other accounts; this denies pulls from every repository of the
+ * cluster's own account but the environment's, so a prod node cannot run an image pushed to dev's
+ * repositories (or any other team's in the account). Conditioned on the repository's account:
+ * should ECR ever leave aws:ResourceAccount out of a request, the deny does not match and pulls
+ * behave as with the managed policy alone; they never break.
+ */
+export function ecrPullScopePolicy(repositoriesArn: string, account: string): string {
+  return policyDocument([
+    {
+      Sid: "PullOnlyThisEnvironmentsRepositoriesOfThisAccount",
+      Effect: "Deny",
+      Action: NODE_PULL_ACTIONS,
+      NotResource: repositoriesArn,
+      Condition: { StringEquals: { "aws:ResourceAccount": account } },
+    },
+  ]);
+}
+
+/** Attaches ecrPullScopePolicy to a node role, as an inline policy named `ecr-pull-scope`. */
+export function scopeNodePulls(scope: Construct, role: IamRole, repositoriesArn: string, account: string) {
+  return new IamRolePolicy(scope, "ecr-pull-scope", {
+    name: "ecr-pull-scope",
+    role: role.name,
+    policy: ecrPullScopePolicy(repositoriesArn, account),
+  });
 }
 
 export interface ContainerRegistryProps {

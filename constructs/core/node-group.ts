@@ -4,7 +4,8 @@ import { IamRolePolicyAttachment } from "@cdktf/provider-aws/lib/iam-role-policy
 import { LaunchTemplate } from "@cdktf/provider-aws/lib/launch-template";
 import { ITerraformDependable, Token } from "cdktf";
 import { Construct } from "constructs";
-import { serviceTrustPolicy } from "./policy-document";
+import { scopeNodePulls } from "./container-registry";
+import { accountOf, serviceTrustPolicy } from "./policy-document";
 
 /**
  * The policies every EKS worker needs: join the cluster and pull images (the add-ons' from AWS's
@@ -35,6 +36,10 @@ export interface NodeGroupProps {
   readonly maxSize: number;
   /** Root volume size in GiB. */
   readonly diskSizeGiB: number;
+  /** The cluster's ARN: its account is the one whose repositories the nodes' pulls are scoped in. */
+  readonly clusterArn: string;
+  /** The only repositories of the cluster's account the nodes may pull from (environmentRepositoriesArn). */
+  readonly ecrRepositoriesArn: string;
   /** What must exist before nodes start (vpc-cni, eks-pod-identity-agent). @default [] */
   readonly dependsOn?: ITerraformDependable[];
 }
@@ -58,13 +63,16 @@ export class NodeGroup extends Construct {
       name: `${props.clusterName}-eks-node`,
       assumeRolePolicy: serviceTrustPolicy("ec2.amazonaws.com"),
     });
-    const attachments = NODE_POLICIES.map(
-      (policy) =>
-        new IamRolePolicyAttachment(this, `policy-${policy}`, {
-          role: role.name,
-          policyArn: `arn:${props.partition}:iam::aws:policy/${policy}`,
-        }),
-    );
+    const attachments = [
+      ...NODE_POLICIES.map(
+        (policy) =>
+          new IamRolePolicyAttachment(this, `policy-${policy}`, {
+            role: role.name,
+            policyArn: `arn:${props.partition}:iam::aws:policy/${policy}`,
+          }),
+      ),
+      scopeNodePulls(this, role, props.ecrRepositoriesArn, accountOf(props.clusterArn)),
+    ];
 
     const template = new LaunchTemplate(this, "launch-template", {
       namePrefix: `${props.clusterName}-node-`,

@@ -7,6 +7,7 @@ export interface PolicyStatement {
   readonly Principal?: Record<string, string | string[]>;
   readonly Action: string | string[];
   readonly Resource?: string | string[];
+  readonly NotResource?: string | string[];
   readonly Condition?: Record<string, Record<string, string | string[]>>;
 }
 

@@ -11,6 +11,8 @@ const PROPS: NodeGroupProps = {
   desiredSize: 2,
   maxSize: 3,
   diskSizeGiB: 30,
+  clusterArn: "arn:aws:eks:us-west-2:123456789012:cluster/test-cluster",
+  ecrRepositoriesArn: "arn:aws:ecr:us-west-2:123456789012:repository/test/*",
 };
 
 describe("NodeGroup", () => {
@@ -51,5 +53,23 @@ describe("NodeGroup", () => {
     ["no instance type", { instanceTypes: [] }, /instanceTypes needs at least one/],
   ])("invalid: %s", (_name, patch, message) => {
     expect(() => synthConstruct((s) => new NodeGroup(s, "nodes", { ...PROPS, ...patch }))).toThrow(message);
+  });
+
+  test("pulls from its own account only from the environment's repositories; AWS's registries stay open", () => {
+    const json = synthConstruct((s) => new NodeGroup(s, "nodes", PROPS));
+    const inline = only(json, "aws_iam_role_policy");
+    expect(inline.name).toBe("ecr-pull-scope");
+    expect(JSON.parse(inline.policy).Statement).toEqual([
+      {
+        Sid: "PullOnlyThisEnvironmentsRepositoriesOfThisAccount",
+        Effect: "Deny",
+        Action: ["ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer"],
+        NotResource: PROPS.ecrRepositoriesArn,
+        Condition: { StringEquals: { "aws:ResourceAccount": "123456789012" } },
+      },
+    ]);
+    // The node group waits for it, as for the managed policies: no node starts unscoped.
+    const group = only(json, "aws_eks_node_group");
+    expect(group.depends_on).toEqual(expect.arrayContaining([expect.stringMatching(/^aws_iam_role_policy\./)]));
   });
 });

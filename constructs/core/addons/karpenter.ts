@@ -7,6 +7,7 @@ import { IamRolePolicyAttachment } from "@cdktf/provider-aws/lib/iam-role-policy
 import { SqsQueue } from "@cdktf/provider-aws/lib/sqs-queue";
 import { SqsQueuePolicy } from "@cdktf/provider-aws/lib/sqs-queue-policy";
 import { Construct } from "constructs";
+import { scopeNodePulls } from "../container-registry";
 import { KARPENTER_DISCOVERY_TAG } from "../../../config/names";
 import { ADDON_ACCOUNTS } from "../../flux/api";
 import { accountOf, policyDocument, serviceTrustPolicy } from "../policy-document";
@@ -59,6 +60,8 @@ export interface KarpenterProps {
   readonly nodeRoleName: string;
   /** The interruption queue's name (Karpenter's `settings.interruptionQueue`). */
   readonly queueName: string;
+  /** The only repositories of the cluster's account the nodes may pull from (environmentRepositoriesArn). */
+  readonly ecrRepositoriesArn: string;
 }
 
 /**
@@ -95,6 +98,7 @@ export class Karpenter extends Construct {
           policyArn: `arn:${props.partition}:iam::aws:policy/${policy}`,
         }),
     );
+    scopeNodePulls(this, this.nodeRole, props.ecrRepositoriesArn, account);
     // Lets the nodes join: EC2_LINUX entries get system:nodes, and take no access policy.
     this.nodeAccessEntry = new EksAccessEntry(this, "node-access-entry", {
       clusterName: props.clusterName,

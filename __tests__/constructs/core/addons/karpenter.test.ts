@@ -18,10 +18,17 @@ const PROPS: KarpenterProps = {
   roleName: "test-karpenter",
   nodeRoleName: "test-karpenter-node",
   queueName: "test-karpenter",
+  ecrRepositoriesArn: "arn:aws:ecr:us-west-2:123456789012:repository/test/*",
 };
 const json = synthConstruct((s) => new Karpenter(s, "karpenter", PROPS));
 const roles = resources(json, "aws_iam_role");
 const role = (name: string) => roles.find((r) => r.name === name)!;
+/** The inline policy of the role whose Terraform address starts with `address`. */
+const inlinePolicy = (address: string) => {
+  const found = resources(json, "aws_iam_role_policy").filter((p) => String(p.role).includes(address));
+  if (found.length !== 1) throw new Error(`expected one inline policy of ${address}, found ${found.length}`);
+  return found[0];
+};
 
 describe("Karpenter", () => {
   test("the controller: a Pod Identity role for kube-system/karpenter on this cluster and account", () => {
@@ -42,7 +49,7 @@ describe("Karpenter", () => {
   });
 
   test("the controller's policy names the queue and the node role it creates", () => {
-    const policy = only(json, "aws_iam_role_policy").policy as string;
+    const policy = inlinePolicy("aws_iam_role.karpenter_controller").policy as string;
     expect(policy).toContain("aws_sqs_queue.karpenter_interruption-queue");
     expect(policy).toContain("aws_iam_role.karpenter_node-role");
   });
@@ -141,5 +148,12 @@ describe("Karpenter", () => {
     expect(() => synthConstruct((s) => new Karpenter(s, "karpenter", { ...PROPS, name }))).toThrow(
       /name must be 1-40 of A-Za-z0-9-_/,
     );
+  });
+
+  test("its nodes pull from this account only from the environment's repositories", () => {
+    const inline = inlinePolicy("aws_iam_role.karpenter_node-role");
+    const [deny] = JSON.parse(inline.policy).Statement;
+    expect(deny).toMatchObject({ Effect: "Deny", NotResource: PROPS.ecrRepositoriesArn });
+    expect(deny.Condition).toEqual({ StringEquals: { "aws:ResourceAccount": "123456789012" } });
   });
 });
