@@ -190,6 +190,7 @@ export class BootstrapStack extends TerraformStack {
       },
       repositoryUrl: (app) => `${registry}/${ecrRepositoryName(env, app)}`,
       namespaces: Object.fromEntries(owned.map((name, i) => [name, namespaces.namespaces[i]])),
+      dependsOn: [flux],
     });
 
     // --- The add-on catalog (README "Add-ons"): one Terraform-owned values ConfigMap per

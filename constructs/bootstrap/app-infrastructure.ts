@@ -15,8 +15,10 @@ export interface AppInfrastructureProps {
   readonly values: SharedInfrastructureValues;
   /** The URL of an app's ECR repository (its image without tag). */
   readonly repositoryUrl: (app: string) => string;
-  /** The namespaces by name: each ConfigMap waits for its own, and goes before it on destroy. @default none */
-  readonly namespaces?: Readonly<Record<string, ITerraformDependable>>;
+  /** The Terraform-owned namespaces by name: each ConfigMap waits for its own, and goes before it on destroy. */
+  readonly namespaces: Readonly<Record<string, ITerraformDependable>>;
+  /** What must exist first besides the namespace (the Flux bootstrap). @default [] */
+  readonly dependsOn?: ITerraformDependable[];
 }
 
 /**
@@ -42,12 +44,14 @@ export class AppInfrastructure extends Construct {
         ...props.values,
         ECR_REPOSITORY_URL: props.repositoryUrl(name),
       };
-      const namespace = props.namespaces?.[app.namespace];
+      const namespace = props.namespaces[app.namespace];
+      if (!namespace)
+        throw new Error(`AppInfrastructure: ${name}'s namespace ${app.namespace} is not one Terraform creates here`);
       // Ids are the app names, so adding or removing one app leaves the others in place.
       configMaps[name] = new ConfigMapV1(this, name, {
         metadata: { name: appInfrastructureName(name), namespace: app.namespace, labels: MANAGED_BY_TERRAFORM },
         data: Object.fromEntries([...app.infrastructureValues].sort().map((key) => [key, known[key]])),
-        dependsOn: namespace ? [namespace] : undefined,
+        dependsOn: [...(props.dependsOn ?? []), namespace],
       });
     }
     this.configMaps = configMaps;
