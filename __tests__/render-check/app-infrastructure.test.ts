@@ -1,3 +1,4 @@
+import { stringify } from "yaml";
 import { committedTree, renderCheck } from "../../scripts/render-check";
 import { environment, Json, THREE_APPS } from "../helpers";
 
@@ -39,5 +40,21 @@ test("a workload naming an infrastructure ConfigMap Terraform does not create fa
   const { problems } = renderCheck([committedTree(env)]);
   expect(problems).toEqual([
     expect.stringMatching(/Deployment\/apps\/nginx: envFrom ConfigMap\/apps\/nginx-infrastructure does not exist$/),
+  ]);
+});
+
+test("a commit cannot take Terraform's ConfigMap over: one of the same name in an app's base fails the check", () => {
+  // apps-reconciler may manage ConfigMaps in the namespace (RBAC cannot except one by name), and Flux
+  // prunes only what its inventory lists, which Terraform's ConfigMap never is; a committed twin would
+  // be applied over it and pruned with it, so the check refuses it before it reaches Git.
+  const tree = committedTree(environment("dev"));
+  const files = new Map(tree.files);
+  const base = "apps/base/nginx/kustomization.yaml";
+  files.set(base, files.get(base)!.replace("resources:\n", "resources:\n  - twin.yaml\n"));
+  const twin = { apiVersion: "v1", kind: "ConfigMap", metadata: { name: "nginx-infrastructure", namespace: "apps" } };
+  files.set("apps/base/nginx/twin.yaml", stringify(twin));
+  const { problems } = renderCheck([{ ...tree, files }]);
+  expect(problems).toEqual([
+    expect.stringMatching(/ConfigMap\/apps\/nginx-infrastructure is applied twice: by terraform/),
   ]);
 });
