@@ -29,6 +29,9 @@ const appsWhere = (env: EnvironmentConfig, keep: (app: AppSettings) => boolean):
 /** An app's ECR repository (ECR names are lowercase; environment and app names are). */
 export const ecrRepositoryName = (env: EnvironmentConfig, app: string) => `${env.name}/${app}`;
 
+/** The Terraform-owned ConfigMap of an app's infrastructure values (`apps.<name>.infrastructureValues`), in its namespace. */
+export const appInfrastructureName = (app: string) => `${app}-infrastructure`;
+
 /**
  * The namespaces Terraform creates and owns: gitops.namespaces and every installed app's, once
  * each. A removing app's namespace stays, so Flux (as apps-reconciler) may still prune in it.

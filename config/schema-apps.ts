@@ -20,6 +20,20 @@ const MOUNT_PATH = /^\/[A-Za-z0-9._/-]*$/;
 /** Namespaces every cluster already has, or that Flux owns: Terraform must not create or delete them. */
 export const RESERVED_NAMESPACES = ["default", "kube-system", "kube-public", "kube-node-lease", "flux-system"] as const;
 
+/**
+ * The infrastructure values an app may ask for (`infrastructureValues`): Terraform writes the chosen
+ * ones into the ConfigMap `<app>-infrastructure` in the app's namespace, read as environment
+ * variables (constructs/bootstrap/app-infrastructure.ts says where each comes from).
+ */
+export const INFRASTRUCTURE_VALUES = [
+  "AWS_ACCOUNT_ID",
+  "AWS_REGION",
+  "CLUSTER_NAME",
+  "ECR_REPOSITORY_URL",
+  "ENVIRONMENT",
+] as const;
+export type InfrastructureValue = (typeof INFRASTRUCTURE_VALUES)[number];
+
 /** A namespace Terraform may create and own. */
 export const managedNamespace = () =>
   z
@@ -75,6 +89,11 @@ export const appSchema = z.strictObject({
   writablePaths: uniqueList(z.string().regex(MOUNT_PATH, "must be an absolute path such as /tmp"), "path")
     .max(20)
     .default(["/tmp"]),
+  /**
+   * Infrastructure values Terraform hands the app as environment variables, through the
+   * Terraform-owned ConfigMap `<app>-infrastructure` (none: no ConfigMap).
+   */
+  infrastructureValues: uniqueList(z.enum(INFRASTRUCTURE_VALUES), "value").default([]),
 });
 
 export const appsSchema = z.record(
@@ -105,4 +124,5 @@ export const APPS_RULES: Record<string, string> = {
   "apps.<name>.memory": "generated: memory request and limit (`128Mi`, `1Gi`)",
   "apps.<name>.writablePaths":
     "generated: distinct absolute paths mounted as emptyDir (the root filesystem is read-only)",
+  "apps.<name>.infrastructureValues": `distinct names of ${INFRASTRUCTURE_VALUES.map((v) => `\`${v}\``).join(", ")}: environment variables from the Terraform-owned ConfigMap \`<name>-infrastructure\` (README "Add an app")`,
 };

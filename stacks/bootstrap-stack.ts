@@ -11,12 +11,14 @@ import type { EnvironmentConfig } from "../config/load";
 import { addonInstalled } from "../config/schema-addons";
 import { knownHosts, webhookSourceRanges } from "../config/gitlab-com";
 import {
+  ecrRepositoryName,
   enabledApps,
   externalSecretsPrefix,
   gitopsProjectPath,
   gitSshUrl,
   gitlabIssuerHost,
   imageReceiverAudience,
+  installedApps,
   karpenterNodeRoleName,
   karpenterQueueName,
   managedNamespaces,
@@ -36,6 +38,7 @@ import {
 } from "../constructs/bootstrap/addon-layers";
 import { AddonValues } from "../constructs/bootstrap/addon-values";
 import { Alerts } from "../constructs/bootstrap/alerts";
+import { AppInfrastructure } from "../constructs/bootstrap/app-infrastructure";
 import { appFiles, ECR_REGISTRY_VAR } from "../constructs/bootstrap/app-files";
 import { BranchProtection } from "../constructs/bootstrap/branch-protection";
 import { CLUSTER_VARS_NAME, ClusterVars } from "../constructs/bootstrap/cluster-vars";
@@ -175,6 +178,7 @@ export class BootstrapStack extends TerraformStack {
       manageExternalSecrets: addonInstalled(env.addons, "externalSecrets"),
       dependsOn: namespaces.namespaces,
     });
+    const registry = core.getString(CORE_OUTPUTS.ecrRegistry);
     const vars = new ClusterVars(this, "cluster-vars", {
       values: {
         CLUSTER_NAME: clusterName,
@@ -182,8 +186,23 @@ export class BootstrapStack extends TerraformStack {
         AWS_REGION: region,
         VPC_ID: core.getString(CORE_OUTPUTS.vpcId),
         // One registry host for every app: images are ${ECR_REGISTRY}/<environment>/<app>.
-        [ECR_REGISTRY_VAR]: core.getString(CORE_OUTPUTS.ecrRegistry),
+        [ECR_REGISTRY_VAR]: registry,
       },
+      dependsOn: [flux],
+    });
+    // The apps' own infrastructure values (apps.<name>.infrastructureValues), kept while an app is
+    // "removing" and gone with its namespace.
+    const appInfrastructure = new AppInfrastructure(this, "app-infrastructure", {
+      apps: installedApps(env),
+      values: {
+        AWS_REGION: region,
+        CLUSTER_NAME: clusterName,
+        ENVIRONMENT: env.name,
+        // The registry host is `<account>.dkr.ecr.<region>.<suffix>`: no AWS API call, no new core output.
+        AWS_ACCOUNT_ID: Fn.element(Fn.split(".", registry), 0),
+      },
+      repositoryUrl: (app) => `${registry}/${ecrRepositoryName(env, app)}`,
+      namespaces: Object.fromEntries(owned.map((name, i) => [name, namespaces.namespaces[i]])),
       dependsOn: [flux],
     });
 
@@ -212,6 +231,7 @@ export class BootstrapStack extends TerraformStack {
       ...namespaces.namespaces,
       ...reconciler.all,
       vars.configMap,
+      ...appInfrastructure.all,
       ...addonValues.all,
     ];
     const { webhook, commitStatus } = env.gitops;
@@ -308,6 +328,7 @@ export class BootstrapStack extends TerraformStack {
         ...appFiles({
           values,
           apps: enabledApps(env),
+          reloader: env.addons.reloader.enabled === true,
           receiver: features.includes("image-receiver")
             ? { issuerHost: values.GITLAB_ISSUER_HOST, audience: values.OIDC_AUDIENCE, clusterPath: syncPath(env) }
             : undefined,

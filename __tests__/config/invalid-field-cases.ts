@@ -398,6 +398,24 @@ export const FIELD_CASES: InvalidCase[] = [
     "apps.web.manifests",
     /is folder, but config_files\/apps\/base\/web\/kustomization\.yaml does not exist: add the app's Kustomize base there, or use manifests: generated/,
   ),
+  app(
+    "unknown infrastructure value",
+    { web: { infrastructureValues: ["AWS_REGION", "DATABASE_URL"] } },
+    "apps.web.infrastructureValues.1",
+    /must be one of "AWS_ACCOUNT_ID", "AWS_REGION", "CLUSTER_NAME", "ECR_REPOSITORY_URL", "ENVIRONMENT"/,
+  ),
+  app(
+    "infrastructure value twice",
+    { web: { infrastructureValues: ["AWS_REGION", "AWS_REGION"] } },
+    "apps.web.infrastructureValues.1",
+    /repeats item 0: list each value once/,
+  ),
+  app(
+    "infrastructure values as one string",
+    { web: { infrastructureValues: "AWS_REGION" } },
+    "apps.web.infrastructureValues",
+    /must be a list \(got string "AWS_REGION"\)/,
+  ),
   app("enabled as a word", { web: { enabled: "yes" } }, "apps.web.enabled", /must be true, false or "removing"/),
   app("release project not a path", { web: { project: "web" } }, "apps.web.project", /GitLab project path/),
   app(

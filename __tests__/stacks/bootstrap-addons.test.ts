@@ -57,7 +57,9 @@ describe("bootstrap stack with the whole catalog", () => {
 
 test("with every add-on off: no values ConfigMap, empty layer lists", () => {
   const json = stack(NO_CATALOG);
-  expect(resources(json, "kubernetes_config_map_v1").map((m) => m.metadata.name)).toEqual(["cluster-vars"]);
+  // Flux's namespace holds only cluster-vars (the apps' infrastructure ConfigMaps live in their namespaces).
+  const inFlux = resources(json, "kubernetes_config_map_v1").filter((m) => m.metadata.namespace === "flux-system");
+  expect(inFlux.map((m) => m.metadata.name)).toEqual(["cluster-vars"]);
   for (const layer of ADDON_LAYERS) {
     const list = resources(json, "gitlab_repository_file").find(
       (f) => f.file_path === `infrastructure/${layer}/kustomization.yaml`,

@@ -22,6 +22,8 @@ export interface AppFilesProps {
   readonly apps: readonly (readonly [string, AppSettings])[];
   /** The image Receiver (feature image-receiver): the GitLab issuer and audience it accepts. */
   readonly receiver?: { readonly issuerHost: string; readonly audience: string; readonly clusterPath: string };
+  /** The Reloader add-on runs: generated workloads restart when their infrastructure values change. @default false */
+  readonly reloader?: boolean;
   /** Where the folder bases live. @default config_files/ */
   readonly dir?: string;
 }
@@ -49,7 +51,7 @@ export function appFiles(props: AppFilesProps): RenderedFile[] {
     if (app.manifests === "folder") {
       files.push(...folderBase(name, { ...props.values, APP_NAME: name, APP_NAMESPACE: app.namespace }, props.dir));
       files.push(...overlay(env, name, app));
-    } else files.push(...overlay(env, name, app, generatedWorkload(name, app)));
+    } else files.push(...overlay(env, name, app, generatedWorkload(name, app, { reloader: props.reloader })));
   }
   files.push(
     file(

@@ -106,6 +106,9 @@ export function checkReferences(tree: CommittedTree, repoDir: string, applied: r
         for (const r of spec.resources ?? []) if (r.name !== "*") need("resources", r.kind, r.name, r.namespace ?? ns);
         break;
     }
+    // A pod's environment from a ConfigMap (an app's infrastructure values, which Terraform creates): a
+    // missing one keeps the pod from starting (CreateContainerConfigError).
+    for (const name of configMapsOfPods(object.kind, spec)) need("envFrom", "ConfigMap", name);
     for (const ref of [spec.secretRef, spec.certSecretRef, spec.decryption?.secretRef, spec.kubeConfig?.secretRef]) {
       if (ref?.name && object.kind !== "ExternalSecret") need("secretRef", "Secret", ref.name);
     }
@@ -131,4 +134,24 @@ export function checkReferences(tree: CommittedTree, repoDir: string, applied: r
     }
   }
   return problems;
+}
+
+/** The ConfigMaps a workload's containers must find to start: non-optional `envFrom` and `configMapKeyRef`. */
+function configMapsOfPods(kind: string, spec: Spec): string[] {
+  const pod: Spec | undefined =
+    kind === "Pod"
+      ? spec
+      : kind === "CronJob"
+        ? spec.jobTemplate?.spec?.template?.spec
+        : ["Deployment", "StatefulSet", "DaemonSet", "Job", "ReplicaSet"].includes(kind)
+          ? spec.template?.spec
+          : undefined;
+  if (!pod) return [];
+  const containers: Spec[] = [...(pod.initContainers ?? []), ...(pod.containers ?? [])];
+  return containers
+    .flatMap((c) => [
+      ...(c.envFrom ?? []).map((e: Spec) => e.configMapRef).filter((r: Spec | undefined) => r && !r.optional),
+      ...(c.env ?? []).map((e: Spec) => e.valueFrom?.configMapKeyRef).filter((r: Spec | undefined) => r && !r.optional),
+    ])
+    .map((r: Spec) => String(r.name));
 }

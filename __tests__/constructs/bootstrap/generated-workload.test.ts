@@ -15,6 +15,7 @@ const APP: AppSettings = {
   cpu: "250m",
   memory: "256Mi",
   writablePaths: ["/tmp", "/var/cache/api"],
+  infrastructureValues: ["AWS_REGION"],
 };
 const workload = (name = "api", app: AppSettings = APP) => {
   const [deployment, service, policy] = generatedWorkload(name, app) as Json[];
@@ -116,5 +117,10 @@ describe("generatedWorkload", () => {
     ["41 characters", `a${"b".repeat(40)}`],
   ])("refuses %s", (_what, name) => {
     expect(() => generatedWorkload(name, APP)).toThrow(/generatedWorkload: ".*" must be an app name/);
+  });
+
+  test("infrastructure values arrive as environment variables from the app's Terraform-owned ConfigMap, only when asked", () => {
+    expect(workload().pod.containers[0].envFrom).toEqual([{ configMapRef: { name: "api-infrastructure" } }]);
+    expect(workload("api", { ...APP, infrastructureValues: [] }).pod.containers[0].envFrom).toBeUndefined();
   });
 });
