@@ -202,6 +202,22 @@ function main(): void {
       [process.execPath, "-r", "./scripts/register.js", "scripts/check-gitops.ts"],
       root,
     );
+    // Ten apps: the render check of a configuration that runs them, and the test file of the ten-app fixture.
+    const tenApps = appsConfig(10);
+    const renderTen = bench(
+      "render check, dev with 10 apps",
+      Math.min(runs, 3),
+      [process.execPath, "-r", "./scripts/register.js", "scripts/check-gitops.ts"],
+      root,
+      { GITOPS_CONFIG_DIR: tenApps },
+    );
+    rmSync(tenApps, { recursive: true, force: true });
+    const appTests = bench(
+      "jest __tests__/render-check/apps.test.ts (10-app fixture)",
+      Math.min(runs, 3),
+      [path.join(root, "node_modules", ".bin", "jest"), "__tests__/render-check/apps.test.ts"],
+      root,
+    );
     const test = bench("npm test (type-check + jest)", Math.min(runs, 3), ["npm", "test", "--silent"], root);
     const checks: [string, boolean][] = [
       [
@@ -211,6 +227,8 @@ function main(): void {
       [`cdktf synth under 400 MB (${full.peakMb.toFixed(0)} MB)`, full.peakMb < 400],
       [`app synth under 1 s (${own.seconds.toFixed(2)} s)`, own.seconds < 1],
       [`render check under 10 s (${render.seconds.toFixed(1)} s)`, render.seconds < 10],
+      [`render check with 10 apps under 60 s (${renderTen.seconds.toFixed(1)} s)`, renderTen.seconds < 60],
+      [`the 10-app render tests under 60 s (${appTests.seconds.toFixed(1)} s)`, appTests.seconds < 60],
       // The suite runs real Terraform plans (core as JSON and HCL, ci), ~70 kustomize builds of the
       // render check and a GitLab CI emulator: minutes, not seconds, on 2 cores.
       [`npm test under 240 s (${test.seconds.toFixed(1)} s)`, test.seconds < 240],
