@@ -14,7 +14,11 @@ const UNTRACKED = new Set([".git", "node_modules", "cdktf.out", ".ci", ".gen", "
 /** The committed source files: `git ls-files`, or a directory walk where git or the repository is absent. */
 function sourceFiles(): string[] {
   try {
-    const listed = execFileSync("git", ["ls-files", "-z", "*.ts", "*.js", "*.mjs"], { cwd: ROOT, encoding: "utf8" });
+    const listed = execFileSync("git", ["ls-files", "-z", "*.ts", "*.js", "*.mjs"], {
+      cwd: ROOT,
+      encoding: "utf8",
+      stdio: ["ignore", "pipe", "ignore"],
+    });
     return listed.split("\0").filter((f) => f !== "");
   } catch {
     const walk = (dir: string): string[] =>
