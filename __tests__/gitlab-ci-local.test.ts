@@ -51,7 +51,8 @@ function gitlabCiLocal(args: string[]): Promise<string> {
         ? resolve(out)
         : reject(
             new Error(
-              `gitlab-ci-local ${args.join(" ")} failed (exit ${code}) under Node ${process.version}${NODE_HINT}:\n${tail(err + out)}`,
+              `gitlab-ci-local ${args.join(" ")} failed (exit ${code}) under Node ` +
+                `${process.version}${NODE_HINT}:\n${tail(err + out)}`,
             ),
           ),
     );
@@ -188,7 +189,7 @@ describe("ci/app.gitlab-ci.yml, included by an app repository, in gitlab-ci-loca
     repo = infra;
   });
 
-  test("a release tag builds, pushes, gates on the scan and wakes Flux in every environment, for every app", async () => {
+  test("a release tag builds, pushes, gates on the scan, wakes Flux in every environment, for every app", async () => {
     expect(await jobsFor("main", { CI_COMMIT_TAG: "v1.2.3" }, ["CI_COMMIT_BRANCH"])).toEqual([
       "image-dev",
       "gate-dev",
@@ -214,7 +215,7 @@ describe("ci/app.gitlab-ci.yml, included by an app repository, in gitlab-ci-loca
     expect(await jobsFor("main", { CI_PIPELINE_SOURCE: "push" })).toEqual([]);
   });
 
-  test("each job gets its own ID token: sts.amazonaws.com for the push role, the cluster's audience for Flux", async () => {
+  test("each job its own ID token: sts.amazonaws.com for the push role, the cluster's audience for Flux", async () => {
     const preview: Json = parse(await gitlabCiLocal(["--preview", "--variable", "CI_COMMIT_TAG=v1.2.3"]));
     expect(preview["image-prod"].id_tokens).toEqual({ AWS_ID_TOKEN: { aud: "sts.amazonaws.com" } });
     expect(preview["image-prod"].variables.AWS_ROLE_ARN).toBe(
@@ -229,7 +230,7 @@ describe("ci/app.gitlab-ci.yml, included by an app repository, in gitlab-ci-loca
     expect(preview["flux-prod"].script.join(" ")).toContain("https://flux-hook.prod.example.com/hook/0123");
   });
 
-  test("the gate: after the push, with the push role; CRITICAL blocks unless the environment says otherwise", async () => {
+  test("the gate: after the push, with the push role; CRITICAL blocks unless the environment allows it", async () => {
     const preview: Json = parse(await gitlabCiLocal(["--preview", "--variable", "CI_COMMIT_TAG=v1.2.3"]));
     expect(preview["gate-prod"].needs).toEqual([expect.objectContaining({ job: "image-prod" })]);
     expect(preview["gate-dev-worker"].needs).toEqual([expect.objectContaining({ job: "image-dev-worker" })]);

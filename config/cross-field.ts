@@ -57,7 +57,8 @@ export function crossFieldRules(draft: EnvironmentDraft, ctx: z.RefinementCtx): 
   if (backend.type === "gitlab" && backend.readersMaySeeSecrets !== true) {
     issue(
       ["backend", "readersMaySeeSecrets"],
-      "must be true to keep state in GitLab: every Maintainer of the state project, and its CI jobs, can read it, and bootstrap's state holds the Flux deploy key; otherwise use the s3 backend (bucket readers only)",
+      "must be true to keep state in GitLab: every Maintainer of the state project, and its CI jobs, can read it, " +
+        "and bootstrap's state holds the Flux deploy key; otherwise use the s3 backend (bucket readers only)",
     );
   }
   if (backend.type === "s3" && kms && bucketRegion)
@@ -124,7 +125,8 @@ function cluster(eks: Record<string, unknown>, region: string | undefined, issue
   if (eks.endpointPublicAccess === true && Array.isArray(eks.publicAccessCidrs) && cidrs.length === 0) {
     issue(
       ["cluster", "publicAccessCidrs"],
-      "must list the CIDRs allowed to reach the public endpoint (e.g. your office range), or set endpointPublicAccess: false",
+      "must list the CIDRs allowed to reach the public endpoint (e.g. your office range), or set " +
+        "endpointPublicAccess: false",
     );
   }
   if (eks.endpointPublicAccess === false && cidrs.length > 0) {
@@ -155,7 +157,8 @@ function gitlab(lab: Record<string, unknown>, issue: Issue): void {
   if (sshHost && HOST.test(sshHost.split(":")[0]) && lab.sshKnownHosts === undefined && !isGitlabCom(sshHost)) {
     issue(
       ["gitlab", "sshKnownHosts"],
-      `is required for ${sshHost} (only GitLab.com's host keys are built in): run ssh-keyscan against it, check the fingerprints with your GitLab administrator, and list the lines`,
+      `is required for ${sshHost} (only GitLab.com's host keys are built in): run ssh-keyscan against it, check the ` +
+        `fingerprints with your GitLab administrator, and list the lines`,
     );
   }
 }
@@ -171,7 +174,8 @@ function gitops(flux: Record<string, unknown>, region: string | undefined, issue
   if (hook.enabled === true && hook.sourceRanges === undefined) {
     issue(
       ["gitops", "webhook", "sourceRanges"],
-      "is required with the webhook: your GitLab's egress CIDRs, or gitlab.com for GitLab.com's published webhook ranges",
+      "is required with the webhook: your GitLab's egress CIDRs, or gitlab.com for GitLab.com's published webhook " +
+        "ranges",
     );
   }
   if (Boolean(hook.hostname) !== Boolean(hook.certificateArn)) {
@@ -206,7 +210,8 @@ function webhookDns(hook: Record<string, unknown>, issue: Issue): void {
     if (hostname === domain) {
       issue(
         ["gitops", "webhook", "hostname"],
-        `must be a name inside ${domain}, not the zone's apex: DNS allows no CNAME there (use e.g. flux-hook.${domain})`,
+        `must be a name inside ${domain}, not the zone's apex: DNS allows no CNAME there (use e.g. ` +
+          `flux-hook.${domain})`,
       );
     } else if (!isBelow(hostname, domain)) {
       issue(
@@ -235,14 +240,16 @@ function addons(catalog: Record<string, unknown>, eks: Record<string, unknown>, 
   if (on("karpenter") && on("clusterAutoscaler")) {
     issue(
       ["addons", "clusterAutoscaler", "enabled"],
-      "must be false while addons.karpenter is enabled: two node autoscalers would fight over the same pending pods (Karpenter replaces it)",
+      "must be false while addons.karpenter is enabled: two node autoscalers would fight over the same pending pods " +
+        "(Karpenter replaces it)",
     );
   }
   const dns = obj(catalog.externalDns);
   if (on("externalDns") && Array.isArray(dns.zones) && dns.zones.length === 0) {
     issue(
       ["addons", "externalDns", "zones"],
-      "must list at least one Route 53 hosted zone (id and domain) when external-dns is enabled: it may write only there",
+      "must list at least one Route 53 hosted zone (id and domain) when external-dns is enabled: it may write only " +
+        "there",
     );
   }
   const eksAddons = list(eks.addons);
@@ -269,7 +276,8 @@ function secretsAndAlerts(
   if (alerts.channel !== undefined && type !== undefined && !(CHANNEL_TYPES as readonly string[]).includes(type)) {
     issue(
       ["alerts", "channel"],
-      `must be left out for type ${type}: only ${CHANNEL_TYPES.join(", ")} takes a channel (the others post where their URL says)`,
+      `must be left out for type ${type}: only ${CHANNEL_TYPES.join(", ")} takes a channel (the others post where ` +
+        `their URL says)`,
     );
   }
 }
@@ -277,7 +285,10 @@ function secretsAndAlerts(
 /** Where an app with `manifests: folder` keeps its base (the GitOps content of this repository). */
 export const appFolder = (app: string) => path.join(__dirname, "..", "config_files", "apps", "base", app);
 
-/** An app's folder must exist; a release project needs the delivery section (its push role trusts the GitLab OIDC provider). */
+/**
+ * An app's folder must exist; a release project needs the delivery section (its push role trusts the GitLab OIDC
+ * provider).
+ */
 function apps(all: Record<string, unknown>, delivery: boolean, issue: Issue): void {
   for (const [name, value] of Object.entries(all)) {
     const app = obj(value);
@@ -285,13 +296,15 @@ function apps(all: Record<string, unknown>, delivery: boolean, issue: Issue): vo
     if (app.manifests === "folder" && !existsSync(path.join(appFolder(name), "kustomization.yaml"))) {
       issue(
         ["apps", name, "manifests"],
-        `is folder, but config_files/apps/base/${name}/kustomization.yaml does not exist: add the app's Kustomize base there, or use manifests: generated`,
+        `is folder, but config_files/apps/base/${name}/kustomization.yaml does not exist: add the app's Kustomize ` +
+          `base there, or use manifests: generated`,
       );
     }
     if (str(app.project) && !delivery) {
       issue(
         ["apps", name, "project"],
-        "needs the delivery section: the project's push role trusts the account's GitLab OIDC provider (README \"Delivery with GitLab CI\")",
+        "needs the delivery section: the project's push role trusts the account's GitLab OIDC provider (README " +
+          '"Delivery with GitLab CI")',
       );
     }
   }

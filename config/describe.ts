@@ -15,7 +15,8 @@ export function describeIssue(issue: z.core.$ZodIssue, fileOf: (at: PropertyKey[
       return issue.keys.map((k) => {
         const full = [...issue.path, k];
         const allowed = allowedKeys(issue.path, raw);
-        return `${fileOf(full)}: ${keyPath(full)}: unknown key${allowed.length ? ` (allowed here: ${allowed.join(", ")})` : ""}`;
+        const allowedHere = allowed.length ? ` (allowed here: ${allowed.join(", ")})` : "";
+        return `${fileOf(full)}: ${keyPath(full)}: unknown key${allowedHere}`;
       });
     case "invalid_key":
       // A record key that broke its rule: zod nests the key's own issues.

@@ -117,7 +117,12 @@ export function isGitlabCom(sshHost: string): boolean {
  * wildcards, comma lists) or a hashed `|1|salt|hash`, a key type and the base64 key. The pattern
  * characters are listed rather than `\S+`: the line reaches Terraform, so no `$`, `%` or `{`.
  */
-const KNOWN_HOSTS_LINE =
-  /^(\|1\|[A-Za-z0-9+/=]+\|[A-Za-z0-9+/=]+|[A-Za-z0-9.\-[\]:,*?!]+) (ssh-ed25519|ssh-rsa|ecdsa-sha2-nistp(256|384|521)) [A-Za-z0-9+/]+={0,3}$/;
+const KNOWN_HOSTS_LINE = new RegExp(
+  [
+    String.raw`^(\|1\|[A-Za-z0-9+/=]+\|[A-Za-z0-9+/=]+|[A-Za-z0-9.\-[\]:,*?!]+)`, // hashed, or host patterns
+    String.raw` (ssh-ed25519|ssh-rsa|ecdsa-sha2-nistp(256|384|521))`, // key type
+    String.raw` [A-Za-z0-9+/]+={0,3}$`, // base64 key
+  ].join(""),
+);
 export const knownHostsLine = () =>
   ruled([matches(KNOWN_HOSTS_LINE), "must be a known_hosts line: HOST KEYTYPE BASE64KEY (ssh-keyscan prints them)"]);

@@ -60,7 +60,8 @@ export function loadEnvironment(
   const known = knownEnvironments(configDir);
   if (!ENVIRONMENT_NAME.test(name) || !known.includes(name)) {
     throw new ConfigError([
-      `${ENVIRONMENT_VARIABLE}=${showKey(name)}: unknown environment; known environments: ${known.join(", ") || "(none)"} ` +
+      `${ENVIRONMENT_VARIABLE}=${showKey(name)}: unknown environment; known environments: ` +
+        `${known.join(", ") || "(none)"} ` +
         `(one file each in ${relative(path.join(configDir, "environments"))}, named like ${ENVIRONMENT_NAME})`,
     ]);
   }
@@ -68,7 +69,10 @@ export function loadEnvironment(
   return { ...parseEnvironmentText(files.env, files.defaults), name, file: files.env.file };
 }
 
-/** The texts of an environment's file and of the shared defaults (when present), named relative to the working directory. */
+/**
+ * The texts of an environment's file and of the shared defaults (when present), named relative to the working
+ * directory.
+ */
 export function readEnvironmentFiles(
   name: string,
   configDir: string = CONFIG_DIR,

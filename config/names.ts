@@ -29,7 +29,10 @@ const appsWhere = (env: EnvironmentConfig, keep: (app: AppSettings) => boolean):
 /** An app's ECR repository (ECR names are lowercase; environment and app names are). */
 export const ecrRepositoryName = (env: EnvironmentConfig, app: string) => `${env.name}/${app}`;
 
-/** The Terraform-owned ConfigMap of an app's infrastructure values (`apps.<name>.infrastructureValues`), in its namespace. */
+/**
+ * The Terraform-owned ConfigMap of an app's infrastructure values (`apps.<name>.infrastructureValues`), in its
+ * namespace.
+ */
 export const appInfrastructureName = (app: string) => `${app}-infrastructure`;
 
 /**
@@ -96,7 +99,10 @@ export const partitionOf = (env: EnvironmentConfig) =>
 export const gitlabOidcProviderArn = (env: EnvironmentConfig, partition: string = partitionOf(env)) =>
   `arn:${partition}:iam::${delivery(env).awsAccountId}:oidc-provider/${gitlabIssuerHost(env)}`;
 
-/** The roles GitLab CI jobs assume: `plan` (read-only, any branch), `deploy` (default branch); apps push with ecrPushRoleName. */
+/**
+ * The roles GitLab CI jobs assume: `plan` (read-only, any branch), `deploy` (default branch); apps push with
+ * ecrPushRoleName.
+ */
 export type CiRoleKind = "plan" | "deploy";
 export const ciRoleName = (env: EnvironmentConfig, kind: CiRoleKind) => `${env.cluster.name}-gitlab-${kind}`;
 export const ciRoleArn = (env: EnvironmentConfig, kind: CiRoleKind, partition: string = partitionOf(env)) =>

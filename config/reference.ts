@@ -17,7 +17,10 @@ import { APPS_RULES } from "./schema-apps";
 /** What each key allows, as the schema enforces it (one entry per leaf key of the schema). */
 export const RULES: Record<string, string> = {
   region: "AWS region name, e.g. `us-west-2`",
-  tags: "added to every AWS resource; keys 1-128, values ≤ 256 characters, letters, digits, spaces and `_ . : / = + - @` only; no `aws:` prefix, not `gitops-environment` or `eks-cluster` (the stack sets those); at most 48",
+  tags:
+    "added to every AWS resource; keys 1-128, values ≤ 256 characters, " +
+    "letters, digits, spaces and `_ . : / = + - @` only; no `aws:` prefix, not `gitops-environment` or `eks-cluster` " +
+    "(the stack sets those); at most 48",
   "network.vpcCidr": "IPv4 CIDR, /16 to /28, no host bits, no leading zeros; not in 0/8, 127/8, 169.254/16, 224/3",
   "network.availabilityZones": "≥ 2 distinct zones of `region`",
   "network.privateSubnets": "one per zone, /16 to /28, inside the VPC, no overlaps",
@@ -47,33 +50,41 @@ export const RULES: Record<string, string> = {
   "ecr.keepImages": "1-1000 pre-release images each app repository's lifecycle policy keeps",
   "ecr.forceDelete": "let destroy (or removing an app) delete a repository that holds images",
   "gitlab.baseUrl":
-    "the instance root: `https://host[:port]`, no path (not `/api/v4`), query, user or password; `http://` only for localhost",
+    "the instance root: `https://host[:port]`, no path (not `/api/v4`), query, user or password; `http://` only for " +
+    "localhost",
   "gitlab.sshHost":
     "`host` or `host:port` (1-65535) Flux clones from, no user or scheme; defaults to the host of `baseUrl`",
   "gitlab.group":
-    "GitLab group path, ≤ 20 levels; segments of `A-Za-z0-9_.-`, not starting with `-`/`.`, not ending with `-`, `.`, `.git`, `.atom`, no `..`",
+    "GitLab group path, ≤ 20 levels; segments of `A-Za-z0-9_.-`, not starting with `-`/`.`, not ending with `-`, " +
+    "`.`, `.git`, `.atom`, no `..`",
   "gitlab.project": "one path segment, same rules as a group segment",
   "gitlab.createProject": "create the project (with a README, so Flux can clone it)",
   "gitlab.sshKnownHosts":
-    "distinct known_hosts lines (`HOST KEYTYPE BASE64KEY`, as `ssh-keyscan` prints them) for `sshHost`; required unless it is GitLab.com",
+    "distinct known_hosts lines (`HOST KEYTYPE BASE64KEY`, as `ssh-keyscan` prints them) for `sshHost`; required " +
+    "unless it is GitLab.com",
   "gitlab.protectBranch":
     "manage the branch's protection so Flux's deploy key may push (GitLab ≥ 17.5, Premium or self-managed EE)",
   "gitlab.branch":
-    "a name `git check-ref-format` accepts (no `..`, `//`, `@{`, `.lock`, leading `-` or `.`, ...), of `A-Za-z0-9._/+-`",
+    "a name `git check-ref-format` accepts (no `..`, `//`, `@{`, `.lock`, leading `-` or `.`, ...), of " +
+    "`A-Za-z0-9._/+-`",
   "gitops.namespaces":
-    "distinct namespace names (DNS labels ≤ 63) Terraform owns besides the apps' own; not `default`, `kube-*`, `flux-system`",
+    "distinct namespace names (DNS labels ≤ 63) Terraform owns besides the apps' own; not `default`, `kube-*`, " +
+    "`flux-system`",
   "gitops.webhook.enabled":
     "push-triggered reconciliation; needs TLS (`hostname` + `certificateArn`) or `allowInsecureHttp`",
   "gitops.webhook.hostname": "lowercase DNS name; set with `certificateArn`",
   "gitops.webhook.certificateArn": "ACM certificate ARN in `region`; set with `hostname`",
   "gitops.webhook.allowInsecureHttp": "required to enable the webhook without TLS",
   "gitops.webhook.sourceRanges":
-    "required with the webhook: distinct CIDRs the load balancer admits (not /0), or `gitlab.com` for GitLab.com's webhook ranges",
+    "required with the webhook: distinct CIDRs the load balancer admits (not /0), or `gitlab.com` for GitLab.com's " +
+    "webhook ranges",
   "gitops.webhook.route53Zone.id":
-    "Route 53 hosted zone id (`Z...`) where bootstrap creates `hostname`'s CNAME to the load balancer; not with `dnsRecordExists`",
+    "Route 53 hosted zone id (`Z...`) where bootstrap creates `hostname`'s CNAME to the load balancer; not with " +
+    "`dnsRecordExists`",
   "gitops.webhook.route53Zone.domain": "that zone's domain: `hostname` is a name below it (a CNAME cannot be the apex)",
   "gitops.webhook.dnsRecordExists":
-    "`true` once you pointed `hostname` at the load balancer yourself; until then (and without `route53Zone`) no GitLab hook is created",
+    "`true` once you pointed `hostname` at the load balancer yourself; until then (and without `route53Zone`) no " +
+    "GitLab hook is created",
   "gitops.commitStatus.enabled": "commit statuses in GitLab",
   "gitops.commitStatus.tokenExpiryDays": "7-365: the project access token's lifetime",
   "gitops.commitStatus.rotateBeforeDays": "1-30, less than `tokenExpiryDays`",
@@ -84,7 +95,8 @@ export const RULES: Record<string, string> = {
   "backend.kmsKeyId": "s3: KMS key or alias ARN in the bucket's region",
   "backend.project": "gitlab: numeric project id or `group/project` path",
   "backend.readersMaySeeSecrets":
-    "gitlab: must be `true`, acknowledging that the state project's Maintainers and CI jobs can read the state, Flux's deploy key included",
+    "gitlab: must be `true`, acknowledging that the state project's Maintainers and CI jobs can read the state, " +
+    "Flux's deploy key included",
   ...APPS_RULES,
   ...DELIVERY_RULES,
   ...ADDONS_RULES,
@@ -177,7 +189,8 @@ export function referenceTable(): string {
   const cell = (text: string) => text.replace(/\|/g, "\\|");
   const rows = schemaKeys().map(
     (k) =>
-      `| \`${k.key}\` | ${k.required ? "required" : cell(formatDefault(k.defaultValue))} | ${cell(RULES[k.key] ?? "(undocumented)")} |`,
+      `| \`${k.key}\` | ${k.required ? "required" : cell(formatDefault(k.defaultValue))} | ` +
+      `${cell(RULES[k.key] ?? "(undocumented)")} |`,
   );
   return ["| key | default | allowed / meaning |", "|---|---|---|", ...rows].join("\n");
 }

@@ -121,7 +121,9 @@ export const tags = () =>
     if (Object.keys(map).length > 50 - STACK_TAG_KEYS.length) {
       ctx.addIssue({
         code: "custom",
-        message: `must have at most ${50 - STACK_TAG_KEYS.length} tags (AWS allows 50 per resource; the stack adds ${STACK_TAG_KEYS.length})`,
+        message:
+          `must have at most ${50 - STACK_TAG_KEYS.length} tags (AWS allows 50 per resource; the stack adds ` +
+          `${STACK_TAG_KEYS.length})`,
       });
     }
   });
@@ -130,7 +132,11 @@ export const tags = () =>
  * A Flux ImagePolicy semver range (Masterminds/semver constraints): comparisons joined by spaces
  * or commas, alternatives by `||`, hyphen ranges, `x`/`*` wildcards, `~` and `^`.
  */
-const VERSION = String.raw`v?(?:0|[1-9]\d*|[xX*])(?:\.(?:0|[1-9]\d*|[xX*])){0,2}(?:-[0-9A-Za-z-]+(?:\.[0-9A-Za-z-]+)*)?(?:\+[0-9A-Za-z-]+(?:\.[0-9A-Za-z-]+)*)?`;
+const VERSION = [
+  String.raw`v?(?:0|[1-9]\d*|[xX*])(?:\.(?:0|[1-9]\d*|[xX*])){0,2}`, // major[.minor[.patch]]
+  String.raw`(?:-[0-9A-Za-z-]+(?:\.[0-9A-Za-z-]+)*)?`, // pre-release
+  String.raw`(?:\+[0-9A-Za-z-]+(?:\.[0-9A-Za-z-]+)*)?`, // build metadata
+].join("");
 const COMPARISON = String.raw`(?:${VERSION} +- +${VERSION}|(?:!=|>=|<=|=>|=<|~>|[=><~^])? *${VERSION})`;
 const AND = String.raw`${COMPARISON}(?:(?: *, *| +)${COMPARISON})*`;
 const SEMVER_RANGE = new RegExp(String.raw`^ *${AND}(?: *\|\| *${AND})* *$`);

@@ -49,7 +49,10 @@ const externalSecrets = z.strictObject({
 });
 
 export const addonsSchema = z.strictObject({
-  /** Node autoscaling by Karpenter (NodePools, spot interruption handling); the managed node group stays for system pods. */
+  /**
+   * Node autoscaling by Karpenter (NodePools, spot interruption handling); the managed node group stays for system
+   * pods.
+   */
   karpenter: karpenter.prefault({}),
   /** Node autoscaling of the managed node group; exclusive with karpenter. */
   clusterAutoscaler: toggle(true).prefault({}),

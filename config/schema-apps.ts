@@ -44,7 +44,9 @@ export const managedNamespace = () =>
       if ((RESERVED_NAMESPACES as readonly string[]).includes(n)) {
         ctx.addIssue({
           code: "custom",
-          message: `must not be ${RESERVED_NAMESPACES.join(", ")}: every cluster has them or Flux owns them, Terraform would fight over them`,
+          message:
+            `must not be ${RESERVED_NAMESPACES.join(", ")}: every cluster has them or Flux owns them, ` +
+            `Terraform would fight over them`,
         });
       } else if (n.startsWith("kube-")) {
         ctx.addIssue({
@@ -75,7 +77,9 @@ export const appSchema = z.strictObject({
   semverRange: semverRange().default("0.0.x"),
   /** `group/project` of the app's GitLab repository: its protected tags push to ECR and wake Flux. */
   project: z.string().regex(GITLAB_PROJECT_PATH, "must be a GitLab project path such as my-group/my-app").optional(),
-  /** `generated`: a hardened base from the settings below; `folder`: config_files/apps/base/<name>/, kept by the team. */
+  /**
+   * `generated`: a hardened base from the settings below; `folder`: config_files/apps/base/<name>/, kept by the team.
+   */
   manifests: z.enum(["generated", "folder"]).default("generated"),
   /** Generated base: the HTTP path the readiness and liveness probes request. */
   healthPath: z.string().regex(MOUNT_PATH, "must be an absolute path such as /healthz").max(200).default("/"),
@@ -108,21 +112,26 @@ export type AppSettings = z.output<typeof appSchema>;
 /** The README configuration table's "allowed / meaning" text for each key above (config/reference.ts). */
 export const APPS_RULES: Record<string, string> = {
   "apps.<name>.enabled":
-    '`true`, `false` (not in this environment: no namespace, registry or manifests) or `"removing"` (the first step of taking it out: README "Add an app")',
+    '`true`, `false` (not in this environment: no namespace, registry or manifests) or `"removing"` (the first step ' +
+    'of taking it out: README "Add an app")',
   "apps.<name>.namespace":
     "DNS label; Terraform creates it (with `gitops.namespaces`); not `default`, `kube-*`, `flux-system`",
   "apps.<name>.port": "1024-65535: the container port; the Service's port 80 forwards to it",
   "apps.<name>.replicas": "1-100",
   "apps.<name>.semverRange": "a non-blank semver range Flux accepts (`0.0.x`, `>=1.0.0 <2.0.0`, `^1.2 || ~2.0`)",
   "apps.<name>.project":
-    "`group/project` of the app's repository: its protected tags may push to the app's ECR repository and wake Flux (needs `delivery`)",
+    "`group/project` of the app's repository: its protected tags may push to the app's ECR repository and wake Flux " +
+    "(needs `delivery`)",
   "apps.<name>.manifests":
-    "`generated` (a hardened base from the settings below) or `folder` (`config_files/apps/base/<name>/` with a kustomization.yaml, which must exist)",
+    "`generated` (a hardened base from the settings below) or `folder` (`config_files/apps/base/<name>/` with a " +
+    "kustomization.yaml, which must exist)",
   "apps.<name>.healthPath": "generated: absolute path of the readiness and liveness probes",
   "apps.<name>.runAsUser": "generated: non-root user id the container runs as",
   "apps.<name>.cpu": "generated: CPU request (`100m`, `0.5`); no CPU limit",
   "apps.<name>.memory": "generated: memory request and limit (`128Mi`, `1Gi`)",
   "apps.<name>.writablePaths":
     "generated: distinct absolute paths mounted as emptyDir (the root filesystem is read-only)",
-  "apps.<name>.infrastructureValues": `distinct names of ${INFRASTRUCTURE_VALUES.map((v) => `\`${v}\``).join(", ")}: environment variables from the Terraform-owned ConfigMap \`<name>-infrastructure\` (README "Add an app")`,
+  "apps.<name>.infrastructureValues":
+    `distinct names of ${INFRASTRUCTURE_VALUES.map((v) => `\`${v}\``).join(", ")}: ` +
+    `environment variables from the Terraform-owned ConfigMap \`<name>-infrastructure\` (README "Add an app")`,
 };

@@ -17,7 +17,10 @@ const sops = z.strictObject({
    * gives app teams a way to ship secrets that needs nothing else installed.
    */
   enabled: z.boolean().default(true),
-  /** IAM roles or users that may encrypt with the key (not decrypt); the pipeline's deploy role is added when `delivery` is set. */
+  /**
+   * IAM roles or users that may encrypt with the key (not decrypt); the pipeline's deploy role is added when `delivery`
+   * is set.
+   */
   encryptors: uniqueList(
     z.string().regex(PRINCIPAL_ARN, "must be an IAM role or user ARN: arn:aws:iam::123456789012:role/NAME"),
     "principal",
@@ -68,9 +71,11 @@ export type AlertsSettings = z.output<typeof alertsSchema>;
 /** The README configuration table's "allowed / meaning" text for each key above (config/reference.ts). */
 export const SECRETS_RULES: Record<string, string> = {
   "secrets.sops.enabled":
-    "a KMS key for SOPS, kustomize-controller decrypting through Pod Identity, and the `secrets` Kustomization of `secrets/<environment>/`",
+    "a KMS key for SOPS, kustomize-controller decrypting through Pod Identity, and the `secrets` Kustomization of " +
+    "`secrets/<environment>/`",
   "secrets.sops.encryptors":
-    "distinct IAM role/user ARNs (existing, in the region's partition) that may encrypt, not decrypt; the deploy role is added when `delivery` is set",
+    "distinct IAM role/user ARNs (existing, in the region's partition) that may encrypt, not decrypt; the deploy " +
+    "role is added when `delivery` is set",
   "alerts.enabled": 'send Flux events to `type`; needs TF_VAR_flux_alert_address at plan (README "Alerts")',
   "alerts.type": "`slack`, `msteams` or `generic` (a JSON POST)",
   "alerts.channel": "Slack only: `#name` or `name`",

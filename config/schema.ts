@@ -75,7 +75,9 @@ const cluster = z.strictObject({
     .regex(/^1\.\d+$/, { message: 'must be a Kubernetes minor version written as a string, e.g. "1.35"', abort: true })
     // Older versions are past EKS extended support (and the node group's AL2023 AMIs start at 1.33).
     .refine((v) => Object.hasOwn(EKS_KUBERNETES_VERSIONS, v), {
-      message: `must be a Kubernetes version EKS offers: ${Object.keys(EKS_KUBERNETES_VERSIONS).join(", ")} (config/versions.ts)`,
+      message:
+        `must be a Kubernetes version EKS offers: ${Object.keys(EKS_KUBERNETES_VERSIONS).join(", ")} ` +
+        `(config/versions.ts)`,
     })
     .default(DEFAULT_KUBERNETES_VERSION),
   /** Whether the API server has a public endpoint (the private endpoint is always on). */
@@ -83,7 +85,8 @@ const cluster = z.strictObject({
   /** CIDRs allowed to reach the public endpoint; required, explicitly, when it is on. */
   publicAccessCidrs: uniqueList(
     narrowCidr(
-      "list your office, VPN and CI runner ranges, or set endpointPublicAccess: false and run Terraform from inside the VPC (e.g. a GitLab runner in a private subnet)",
+      "list your office, VPN and CI runner ranges, or set endpointPublicAccess: false and run Terraform from inside " +
+        "the VPC (e.g. a GitLab runner in a private subnet)",
     ),
     "CIDR",
   ).default([]),
@@ -165,7 +168,10 @@ const webhook = z.strictObject({
   certificateArn: z.string().regex(ACM_ARN, "must be an ACM certificate ARN").optional(),
   /** Serve the hook over plain HTTP (the token then crosses the internet unencrypted). */
   allowInsecureHttp: z.boolean().default(false),
-  /** Source CIDRs the load balancer admits; `gitlab.com` stands for GitLab.com's published webhook ranges. Required when enabled. */
+  /**
+   * Source CIDRs the load balancer admits; `gitlab.com` stands for GitLab.com's published webhook ranges. Required when
+   * enabled.
+   */
   sourceRanges: uniqueList(
     z.union([z.literal("gitlab.com"), narrowCidr("list your GitLab's egress ranges, or gitlab.com for GitLab.com's")]),
     "range",

@@ -45,10 +45,17 @@ export const SECRET_KINDS: readonly SecretKind[] = [
   // Incoming-webhook URLs carry their credential in the path: whoever has one may post.
   {
     name: "a chat webhook URL",
-    pattern:
-      /https:\/\/(hooks\.slack\.com\/(services|workflows|triggers)\/|[a-z0-9-]+\.webhook\.office\.com\/|[a-z0-9.-]+\.logic\.azure\.com(:\d+)?\/workflows\/)/i,
+    pattern: new RegExp(
+      [
+        String.raw`https:\/\/(hooks\.slack\.com\/(services|workflows|triggers)\/`,
+        String.raw`|[a-z0-9-]+\.webhook\.office\.com\/`,
+        String.raw`|[a-z0-9.-]+\.logic\.azure\.com(:\d+)?\/workflows\/)`,
+      ].join(""),
+      "i",
+    ),
     belongs:
-      "alert webhook URLs belong in TF_VAR_flux_alert_address (a masked, protected CI/CD variable), never in configuration",
+      "alert webhook URLs belong in TF_VAR_flux_alert_address (a masked, protected CI/CD variable), never in " +
+      "configuration",
   },
   {
     name: "a GitHub token",

@@ -58,16 +58,34 @@ export const ADDON_VERSIONS = {
      */
     amiRelease: "v20260724",
   },
-  /** Chart aws-load-balancer-controller, https://aws.github.io/eks-charts (chart 3.5.0 = app v3.5.0). https://github.com/kubernetes-sigs/aws-load-balancer-controller/releases */
+  /**
+   * Chart aws-load-balancer-controller, https://aws.github.io/eks-charts (chart 3.5.0 = app v3.5.0).
+   * https://github.com/kubernetes-sigs/aws-load-balancer-controller/releases
+   */
   awsLoadBalancerController: { chart: "3.5.0", app: "v3.5.0" },
-  /** Chart external-dns 1.21.1 (app 0.21.0), https://kubernetes-sigs.github.io/external-dns/; tag external-dns-helm-chart-<version> of https://github.com/kubernetes-sigs/external-dns (charts/external-dns). */
+  /**
+   * Chart external-dns 1.21.1 (app 0.21.0), https://kubernetes-sigs.github.io/external-dns/; tag
+   * external-dns-helm-chart-<version> of https://github.com/kubernetes-sigs/external-dns (charts/external-dns).
+   */
   externalDns: { chart: "1.21.1" },
-  /** Chart external-secrets 2.9.0 (app v2.9.0), OCI oci://ghcr.io/external-secrets/charts; tag helm-chart-<version> of https://github.com/external-secrets/external-secrets (deploy/charts/external-secrets). */
+  /**
+   * Chart external-secrets 2.9.0 (app v2.9.0), OCI oci://ghcr.io/external-secrets/charts; tag helm-chart-<version> of
+   * https://github.com/external-secrets/external-secrets (deploy/charts/external-secrets).
+   */
   externalSecrets: { chart: "2.9.0" },
-  /** Chart metrics-server 3.13.1 (app 0.8.1), https://kubernetes-sigs.github.io/metrics-server/; tag metrics-server-helm-chart-<version> of https://github.com/kubernetes-sigs/metrics-server. */
+  /**
+   * Chart metrics-server 3.13.1 (app 0.8.1), https://kubernetes-sigs.github.io/metrics-server/; tag
+   * metrics-server-helm-chart-<version> of https://github.com/kubernetes-sigs/metrics-server.
+   */
   metricsServer: { chart: "3.13.1" },
-  /** Chart reloader 2.2.16 (app v1.4.21), OCI oci://ghcr.io/stakater/charts; tag chart-v<version> of https://github.com/stakater/Reloader (deployments/kubernetes/chart/reloader). */
+  /**
+   * Chart reloader 2.2.16 (app v1.4.21), OCI oci://ghcr.io/stakater/charts; tag chart-v<version> of
+   * https://github.com/stakater/Reloader (deployments/kubernetes/chart/reloader).
+   */
   reloader: { chart: "2.2.16" },
-  /** Chart headlamp 0.45.0 (app 0.45.0), https://kubernetes-sigs.github.io/headlamp/; tag v<version> of https://github.com/kubernetes-sigs/headlamp (charts/headlamp). */
+  /**
+   * Chart headlamp 0.45.0 (app 0.45.0), https://kubernetes-sigs.github.io/headlamp/; tag v<version> of
+   * https://github.com/kubernetes-sigs/headlamp (charts/headlamp).
+   */
   headlamp: { chart: "0.45.0" },
 } as const;

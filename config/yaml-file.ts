@@ -55,14 +55,16 @@ export function parseConfigYaml({ text, file }: ConfigText): Record<string, unkn
   if (control) {
     // YAML forbids most of them raw; the rest (bidi overrides) hide what the text says.
     throw new ConfigError([
-      `${file}: ${at(control.index)}: control character ${escapeUnsafe(control[0])} (write it as an escape in a double-quoted string, or remove it)`,
+      `${file}: ${at(control.index)}: control character ${escapeUnsafe(control[0])} (write it as an escape in a ` +
+        `double-quoted string, or remove it)`,
     ]);
   }
   const doc = parseDocument(text, { uniqueKeys: true, prettyErrors: false, schema: "core", merge: false });
   const syntax = [...doc.errors, ...doc.warnings].map(
     // yaml's message ends with its own "at line L, column C:", which the prefix already says.
     (e) =>
-      `${file}: ${at(e.pos[0])}: invalid YAML: ${escapeUnsafe(e.message.split("\n")[0].replace(/ at line \d+, column \d+:?$/, ""))}`,
+      `${file}: ${at(e.pos[0])}: invalid YAML: ` +
+      `${escapeUnsafe(e.message.split("\n")[0].replace(/ at line \d+, column \d+:?$/, ""))}`,
   );
   let firstAlias: number | undefined;
   visit(doc, {
@@ -70,7 +72,8 @@ export function parseConfigYaml({ text, file }: ConfigText): Record<string, unkn
       const key = pair.key;
       if (key !== null && !isScalar(key)) {
         syntax.push(
-          `${file}: ${at((key as { range?: number[] }).range?.[0] ?? 0)}: invalid YAML: a key must be a plain word, not a list or mapping`,
+          `${file}: ${at((key as { range?: number[] }).range?.[0] ?? 0)}: invalid YAML: a key must be a plain word, ` +
+            `not a list or mapping`,
         );
       }
     },
@@ -79,7 +82,8 @@ export function parseConfigYaml({ text, file }: ConfigText): Record<string, unkn
       firstAlias ??= offset;
       if (!alias.resolve(doc))
         syntax.push(
-          `${file}: ${at(offset)}: invalid YAML: alias *${escapeUnsafe(alias.source)} refers to no anchor defined before it`,
+          `${file}: ${at(offset)}: invalid YAML: alias *${escapeUnsafe(alias.source)} refers to no anchor defined ` +
+            `before it`,
         );
     },
   });
@@ -91,7 +95,8 @@ export function parseConfigYaml({ text, file }: ConfigText): Record<string, unkn
   } catch {
     // Unresolved aliases are reported above, so what yaml refuses here is expansion past the budget.
     throw new ConfigError([
-      `${file}: ${at(firstAlias ?? 0)}: invalid YAML: aliases expand to more than ${MAX_ALIASES} nodes (refused as a resource-exhaustion risk)`,
+      `${file}: ${at(firstAlias ?? 0)}: invalid YAML: aliases expand to more than ${MAX_ALIASES} nodes (refused as ` +
+        `a resource-exhaustion risk)`,
     ]);
   }
   if (typeof value !== "object" || value === null || Array.isArray(value) || !isPlainObject(value)) {
@@ -153,7 +158,8 @@ function scanComments(text: string, file: string): void {
     const secret = findSecret(line);
     return secret
       ? [
-          `${file}: line ${i + 1}: looks like ${secret.name}, not shown; secrets are never configuration: ${secret.belongs}`,
+          `${file}: line ${i + 1}: looks like ${secret.name}, not shown; secrets are never configuration: ` +
+            `${secret.belongs}`,
         ]
       : [];
   });

@@ -59,7 +59,8 @@ function report(label: string, samples: Sample[], count: number) {
     peakMb: Math.max(...samples.map((s) => s.peakMb)),
   };
   process.stdout.write(
-    `  ${label.padEnd(44)} ${result.seconds.toFixed(2).padStart(6)} s  ${result.cpuSeconds.toFixed(2).padStart(6)} s CPU  ${result.peakMb.toFixed(0).padStart(5)} MB\n`,
+    `  ${label.padEnd(44)} ${result.seconds.toFixed(2).padStart(6)} s  ` +
+      `${result.cpuSeconds.toFixed(2).padStart(6)} s CPU  ${result.peakMb.toFixed(0).padStart(5)} MB\n`,
   );
   return result;
 }
@@ -150,11 +151,13 @@ function scaleChecks(floor: Row, results: Row[]): [string, boolean][] {
   const ratio = (count: number) => at(count).seconds / floor.seconds;
   const cpuRatio = (count: number) => at(count).cpuSeconds / floor.cpuSeconds;
   const ms = (s: number) => `${(s * 1000).toFixed(1)} ms`;
+  const load = loadavg()
+    .map((l) => l.toFixed(1))
+    .join(" ");
   process.stdout.write(
     `  CPU cost per added app: ${ms(slope(1, 200))} (1→50: ${ms(early)}, 50→200: ${ms(late)}); ` +
-      `CPU against the floor: 50 apps ${cpuRatio(50).toFixed(2)}x, 200 apps ${cpuRatio(200).toFixed(2)}x; load average ${loadavg()
-        .map((l) => l.toFixed(1))
-        .join(" ")}\n`,
+      `CPU against the floor: 50 apps ${cpuRatio(50).toFixed(2)}x, 200 apps ${cpuRatio(200).toFixed(2)}x; ` +
+      `load average ${load}\n`,
   );
   return [
     [`50 apps within 1.25x of the floor (${ratio(50).toFixed(2)}x)`, ratio(50) <= 1.25],

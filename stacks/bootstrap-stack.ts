@@ -338,11 +338,13 @@ export class BootstrapStack extends TerraformStack {
     });
 
     if (features.includes("image-receiver")) {
-      // What the apps' release pipelines need (ci/app.gitlab-ci.yml: FLUX_RECEIVER_URL, FLUX_AUDIENCE); neither is a secret.
+      // What the apps' release pipelines need (ci/app.gitlab-ci.yml: FLUX_RECEIVER_URL, FLUX_AUDIENCE); neither is a
+      // secret.
       new TerraformOutput(this, "image_receiver_url", {
         value: `https://${env.gitops.webhook.hostname}${receiverPath(IMAGE_RECEIVER)}`,
         description:
-          "Compare the path with: kubectl -n flux-system get receiver gitlab-ci-oidc -o jsonpath='{.status.webhookPath}'",
+          "Compare the path with: kubectl -n flux-system get receiver gitlab-ci-oidc -o " +
+          "jsonpath='{.status.webhookPath}'",
       });
       new TerraformOutput(this, "image_receiver_audience", {
         value: imageReceiverAudience(env),

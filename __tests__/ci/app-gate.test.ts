@@ -48,7 +48,8 @@ function runGate(
   mkdirSync(bin, { recursive: true });
   writeFileSync(
     path.join(bin, "aws"),
-    `#!/bin/sh\nexec "${process.execPath}" -r "${require.resolve("sucrase/register/ts")}" "${path.join(__dirname, "aws-stand-in.ts")}" "$@"\n`,
+    `#!/bin/sh\nexec "${process.execPath}" -r "${require.resolve("sucrase/register/ts")}" ` +
+      `"${path.join(__dirname, "aws-stand-in.ts")}" "$@"\n`,
   );
   chmodSync(path.join(bin, "aws"), 0o755);
   const log = path.join(dir, "calls.jsonl");
@@ -95,7 +96,7 @@ describe("ci/app.gitlab-ci.yml: the release gate", () => {
     expect(kaniko.match(/--destination/g)).toHaveLength(1);
   });
 
-  test("the gate job: pinned aws-cli image, the push role by OIDC, CRITICAL blocks by default, Flux waits for it", () => {
+  test("the gate job: pinned aws-cli image, push role by OIDC, CRITICAL blocks by default, Flux waits for it", () => {
     expect(gate.image).toEqual({
       name: expect.stringMatching(/^public\.ecr\.aws\/aws-cli\/aws-cli:\d+\.\d+\.\d+$/),
       entrypoint: [""],

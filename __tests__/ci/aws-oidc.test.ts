@@ -5,7 +5,8 @@ import * as path from "path";
 const ROOT = path.join(__dirname, "..", "..");
 const source = (
   env: Record<string, string>,
-  after = 'echo "$AWS_ROLE_ARN|$(stat -c %a "$AWS_WEB_IDENTITY_TOKEN_FILE")|$(< "$AWS_WEB_IDENTITY_TOKEN_FILE")"; rm -f "$AWS_WEB_IDENTITY_TOKEN_FILE"',
+  after = 'echo "$AWS_ROLE_ARN|$(stat -c %a "$AWS_WEB_IDENTITY_TOKEN_FILE")|$(< "$AWS_WEB_IDENTITY_TOKEN_FILE")"; ' +
+    'rm -f "$AWS_WEB_IDENTITY_TOKEN_FILE"',
 ) => {
   const base = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith("AWS_")));
   return spawnSync("bash", ["-c", `. scripts/ci/aws-oidc.sh deploy && { ${after}; }`], {

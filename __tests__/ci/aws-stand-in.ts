@@ -130,7 +130,9 @@ const scanOf = (id: Record<string, string>): Json => {
   if (!scan)
     fail(
       254,
-      `An error occurred (ImageNotFoundException) when calling the DescribeImageScanFindings operation: The image with imageId {imageTag:'${id.imageTag}'} does not exist within the repository with name '${registry.repository}' in the registry with id '123456789012'`,
+      `An error occurred (ImageNotFoundException) when calling the DescribeImageScanFindings operation: The image ` +
+        `with imageId {imageTag:'${id.imageTag}'} does not exist within the repository with name ` +
+        `'${registry.repository}' in the registry with id '123456789012'`,
     );
   return scan;
 };
@@ -142,7 +144,8 @@ switch (op) {
     if (status === "FAILED")
       fail(
         255,
-        `\nWaiter ImageScanComplete failed: Waiter encountered a terminal failure state: For expression "imageScanStatus.status" we matched expected path: "FAILED"`,
+        `\nWaiter ImageScanComplete failed: Waiter encountered a terminal failure state: For expression ` +
+          `"imageScanStatus.status" we matched expected path: "FAILED"`,
       );
     fail(255, "\nWaiter ImageScanComplete failed: Max attempts exceeded");
     break;
@@ -172,12 +175,15 @@ switch (op) {
     if (one("--image-digest") && one("--image-digest") !== digest)
       fail(
         254,
-        "An error occurred (ImageDigestDoesNotMatchException) when calling the PutImage operation: The provided digest does not match the digest of the manifest",
+        "An error occurred (ImageDigestDoesNotMatchException) when calling the PutImage operation: The provided " +
+          "digest does not match the digest of the manifest",
       );
     if (tag && registry.images[tag])
       fail(
         254,
-        `An error occurred (ImageTagAlreadyExistsException) when calling the PutImage operation: The image tag '${tag}' already exists in the '${registry.repository}' repository and cannot be overwritten because the tag is immutable.`,
+        `An error occurred (ImageTagAlreadyExistsException) when calling the PutImage operation: The image tag ` +
+          `'${tag}' already exists in the '${registry.repository}' repository and cannot be overwritten because the ` +
+          `tag is immutable.`,
       );
     print({
       image: {

@@ -10,13 +10,20 @@ import * as path from "path";
  * apply-plan.test.ts; no cloud is reachable here).
  */
 const ROOT = path.join(__dirname, "..", "..");
+/** What the stand-in's `show -json` prints: one create, one replace. */
+const PLAN_JSON = JSON.stringify({
+  resource_changes: [
+    { mode: "managed", change: { actions: ["create"] } },
+    { mode: "managed", change: { actions: ["delete", "create"] } },
+  ],
+});
 const TERRAFORM = `#!/usr/bin/env bash
 echo "$*" >> "$CALLS"
 dir="\${1#-chdir=}"; shift
 case "$1" in
   init) ;;
   plan) touch "$dir/plan.tfplan"; echo "Plan: 3 to add, 0 to change, 0 to destroy." ;;
-  show) if [ "$2" = -json ]; then echo '{"resource_changes":[{"mode":"managed","change":{"actions":["create"]}},{"mode":"managed","change":{"actions":["delete","create"]}}]}'; else echo "readable plan of $dir"; fi ;;
+  show) if [ "$2" = -json ]; then echo '${PLAN_JSON}'; else echo "readable plan of $dir"; fi ;;
   output) [ -n "\${CORE_EXISTS:-}" ] && echo flux-dev || { echo "No outputs found" >&2; exit 1; } ;;
   apply) echo "Apply complete!" ;;
 esac
@@ -76,7 +83,7 @@ describe("scripts/ci/plan.sh", () => {
     expect(read("plans/dev-core.txt")).toBe("readable plan of cdktf.out/stacks/core\n");
   });
 
-  test("default branch, core not deployed yet: core planned with the deploy role and the lock, bootstrap skipped, saying why", () => {
+  test("default branch, no core yet: core planned with deploy role and lock, bootstrap skipped, saying why", () => {
     const r = run("plan.sh", ["release"]);
     expect(r.status).toBe(0);
     expect(r.stdout).toMatch(/role\/flux-dev-gitlab-deploy/);

@@ -89,7 +89,8 @@ export const FILE_CASES: InvalidCase[] = [
   c("unresolved alias", "region: *nowhere\n", "line 1, column 9", /invalid YAML: alias \*nowhere refers to no anchor/),
   c(
     "alias expansion bomb",
-    "a: &a [x, x, x, x, x, x, x, x]\nb: &b [*a, *a, *a, *a, *a, *a, *a, *a]\nc: &c [*b, *b, *b, *b, *b, *b, *b, *b]\nd: [*c, *c, *c, *c, *c, *c, *c, *c]\n",
+    "a: &a [x, x, x, x, x, x, x, x]\nb: &b [*a, *a, *a, *a, *a, *a, *a, *a]\n" +
+      "c: &c [*b, *b, *b, *b, *b, *b, *b, *b]\nd: [*c, *c, *c, *c, *c, *c, *c, *c]\n",
     "line 2, column 8",
     /aliases expand to more than 50 nodes/,
   ),

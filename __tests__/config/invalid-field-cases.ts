@@ -396,7 +396,12 @@ export const FIELD_CASES: InvalidCase[] = [
     "folder that does not exist",
     { web: { manifests: "folder" } },
     "apps.web.manifests",
-    /is folder, but config_files\/apps\/base\/web\/kustomization\.yaml does not exist: add the app's Kustomize base there, or use manifests: generated/,
+    new RegExp(
+      [
+        String.raw`is folder, but config_files\/apps\/base\/web\/kustomization\.yaml does not exist: `,
+        String.raw`add the app's Kustomize base there, or use manifests: generated`,
+      ].join(""),
+    ),
   ),
   app(
     "unknown infrastructure value",

@@ -14,7 +14,7 @@ describe("the README's configuration reference", () => {
     );
   });
 
-  test("is the table generated from the schema (regenerate: node -r ./scripts/register.js config/reference.ts --write)", () => {
+  test("is generated from the schema (regenerate: node -r ./scripts/register.js config/reference.ts --write)", () => {
     const start = readme.indexOf(README_BEGIN);
     const end = readme.indexOf(README_END);
     expect(start).toBeGreaterThan(0);

@@ -7,7 +7,7 @@ import { environment, Json, THREE_APPS } from "../helpers";
 // environment names, so a workload that would not start fails here, not in the cluster.
 const ALL = ["AWS_ACCOUNT_ID", "AWS_REGION", "CLUSTER_NAME", "ECR_REPOSITORY_URL", "ENVIRONMENT"];
 
-test("a generated app with infrastructure values and Reloader: envFrom its ConfigMap, built and validated like Flux", () => {
+test("generated app with infrastructure values and Reloader: envFrom its ConfigMap, built/validated like Flux", () => {
   const env = environment("dev", {
     apps: { ...THREE_APPS, api: { ...THREE_APPS.api, infrastructureValues: ALL } },
     addons: { reloader: { enabled: true } },

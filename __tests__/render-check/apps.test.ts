@@ -69,7 +69,7 @@ describe.each(envs.map((env, i) => [env.name, env, i] as const))("environment %s
   });
 });
 
-test("removing an app: first its files leave Git while Flux may still prune, then its namespace and repository go", () => {
+test("removing an app: first its files leave Git while Flux may still prune, then namespace and repository go", () => {
   const step = (enabled: unknown) =>
     environment("dev", { apps: { ...THREE_APPS, worker: { ...THREE_APPS.worker, enabled } } });
   const [env, removing, removed] = [step(true), step("removing"), step(false)];

@@ -20,7 +20,7 @@ const render = (files: Record<string, string>, extra: Record<string, unknown> = 
 };
 
 describe("render check: SOPS-encrypted Secrets", () => {
-  test("an encrypted Secret under decryption.provider sops renders: decrypted, without its sops block, schema-valid", () => {
+  test("an encrypted Secret with decryption.provider sops renders: decrypted, no sops block, schema-valid", () => {
     const result = render({ "db.yaml": ENCRYPTED_SECRET, ".sops.yaml": SOPS_CONFIG });
     expect(result.problems).toEqual([]);
     const secret = result.objects.find((o) => o.object.kind === "Secret" && o.appliedBy !== "terraform")!;
@@ -37,7 +37,12 @@ describe("render check: SOPS-encrypted Secrets", () => {
 
   test("without decryption Flux refuses the encrypted Secret", () => {
     expect(render({ "db.yaml": ENCRYPTED_SECRET }, {}).problems.join("\n")).toMatch(
-      /Secret\/db-credentials: is SOPS-encrypted but Kustomization flux-system\/secrets has no decryption\.provider sops/,
+      new RegExp(
+        [
+          String.raw`Secret\/db-credentials: is SOPS-encrypted `,
+          String.raw`but Kustomization flux-system\/secrets has no decryption\.provider sops`,
+        ].join(""),
+      ),
     );
   });
 
@@ -68,7 +73,8 @@ describe("plaintextSecrets: what no committed file may hold", () => {
   test("a Secret in clear, among other documents, is named with its file", () => {
     const text = `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: x\n---\n${PLAIN_SECRET}`;
     expect(plaintextSecrets("apps/db.yaml", text)).toEqual([
-      'apps/db.yaml: Secret db-credentials is a Secret in clear: Secrets reach Git only SOPS-encrypted (README "Add a secret")',
+      "apps/db.yaml: Secret db-credentials is a Secret in clear: Secrets reach Git only SOPS-encrypted " +
+        '(README "Add a secret")',
     ]);
   });
 

@@ -20,7 +20,8 @@ describe("the TypeScript loader (scripts/register.js)", () => {
     writeFileSync(path.join(dir, "value.ts"), "export const value: number = 41;\n");
     writeFileSync(
       path.join(dir, "main.ts"),
-      'import { value } from "./value";\ninterface Shape { n: number }\nconst s: Shape = { n: value + 1 };\nconsole.log(s.n);\n',
+      'import { value } from "./value";\ninterface Shape { n: number }\n' +
+        "const s: Shape = { n: value + 1 };\nconsole.log(s.n);\n",
     );
     expect(run(path.join(dir, "main.ts"))).toBe("42");
   });

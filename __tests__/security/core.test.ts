@@ -13,7 +13,7 @@ describe.each(ENVIRONMENTS)("environment %s", (name) => {
   const roles = resources(json, "aws_iam_role");
   const keyPolicies = resources(json, "aws_kms_key_policy").map((p) => String(p.policy));
 
-  test("CIS 5.4.1-5.4.2 / EKS BP: the API endpoint is private, or public only to listed ranges (never 0.0.0.0/0)", () => {
+  test("CIS 5.4.1-5.4.2 / EKS BP: API endpoint private, or public only to listed ranges (never 0.0.0.0/0)", () => {
     expect(cluster.vpc_config.endpoint_private_access).toBe(true);
     if (cluster.vpc_config.endpoint_public_access) {
       expect(cluster.vpc_config.public_access_cidrs.length).toBeGreaterThan(0);
@@ -23,7 +23,7 @@ describe.each(ENVIRONMENTS)("environment %s", (name) => {
     }
   });
 
-  test("EKS BP (restrict access to the instance profile): IMDSv2 only, one hop, so pods cannot reach the node's credentials", () => {
+  test("EKS BP (restrict access to the instance profile): IMDSv2, one hop: pods cannot reach node credentials", () => {
     const [template] = resources(json, "aws_launch_template");
     expect(template.metadata_options).toMatchObject({ http_tokens: "required", http_put_response_hop_limit: 1 });
   });
@@ -63,7 +63,7 @@ describe.each(ENVIRONMENTS)("environment %s", (name) => {
     }
   });
 
-  test("Least privilege: no write action on every resource (*) unless a condition scopes it, but for the load balancer controller's published statements", () => {
+  test("Least privilege: no write on * without a scoping condition, but the LB controller's published policy", () => {
     const statements = resources(json, "aws_iam_role_policy").flatMap((p) => statementsOf(String(p.policy)));
     expect(statements.length).toBeGreaterThan(0);
     const open = statements.filter(
@@ -110,7 +110,7 @@ describe.each(ENVIRONMENTS)("environment %s", (name) => {
     );
   });
 
-  test("Least privilege / isolation: every node role pulls, from this account, only this environment's repositories", () => {
+  test("Least privilege / isolation: node roles pull, from this account, only this environment's repositories", () => {
     const pullers = resources(json, "aws_iam_role_policy_attachment")
       .filter((a) => /AmazonEC2ContainerRegistryPullOnly$/.test(a.policy_arn))
       .map((a) => String(a.role));
@@ -141,7 +141,7 @@ describe.each(ENVIRONMENTS)("environment %s", (name) => {
     for (const key of resources(json, "aws_kms_key")) expect(key.enable_key_rotation).toBe(true);
   });
 
-  test("CIS 2.1.1 / EKS BP detective controls: every control-plane log type and VPC flow logs, encrypted, kept as configured", () => {
+  test("CIS 2.1.1 / EKS BP detective controls: all control-plane log types, VPC flow logs; encrypted, retained", () => {
     expect(cluster.enabled_cluster_log_types).toEqual(expect.arrayContaining(["api", "audit", "authenticator"]));
     const [flowLog] = resources(json, "aws_flow_log");
     expect(flowLog.traffic_type).toBe("ALL");
@@ -152,7 +152,7 @@ describe.each(ENVIRONMENTS)("environment %s", (name) => {
     );
   });
 
-  test("Supply chain: images are immutable and scanned; release tags (and their gate candidate tags) never expire", () => {
+  test("Supply chain: images immutable and scanned; release tags (and their gate candidate tags) never expire", () => {
     const [repository] = resources(json, "aws_ecr_repository");
     expect(repository).toMatchObject({
       image_tag_mutability: "IMMUTABLE",
@@ -192,7 +192,7 @@ describe("EKS BP network security: the webhook load balancer", () => {
     expect(svc.spec.load_balancer_source_ranges).toEqual(["34.74.90.64/28", "34.74.226.0/24"]);
   });
 
-  test("relaxed to plain HTTP by allowInsecureHttp: still only the configured sources, never the whole internet", () => {
+  test("relaxed to HTTP by allowInsecureHttp: still only the configured sources, never the whole internet", () => {
     const svc = service({ enabled: true, allowInsecureHttp: true, sourceRanges: ["198.51.100.0/24"] });
     expect(svc.spec.load_balancer_source_ranges).toEqual(["198.51.100.0/24"]);
     expect(() => service({ enabled: true, allowInsecureHttp: true, sourceRanges: ["0.0.0.0/0"] })).toThrow(
@@ -201,7 +201,7 @@ describe("EKS BP network security: the webhook load balancer", () => {
   });
 });
 
-test("EKS BP access: prod's admins are named (the platform role and the pipeline's deploy role), not whoever created it", () => {
+test("EKS BP access: prod's admins are named (platform role, pipeline's deploy role), not whoever created it", () => {
   const json: Json = JSON.parse(synth((app) => new CoreStack(app, "core", environment("prod"))));
   const [cluster] = resources(json, "aws_eks_cluster");
   expect(cluster.access_config).toMatchObject({

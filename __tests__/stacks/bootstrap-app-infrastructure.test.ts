@@ -27,7 +27,7 @@ describe.each(["dev", "prod"])("environment %s as shipped", (name) => {
     expect(maps[0][1].data).toEqual({ AWS_REGION: `\${${remote("region")}}`, ENVIRONMENT: name });
   });
 
-  test("it waits for nginx's namespace, and the committed files wait for it through the one ready terraform_data", () => {
+  test("it waits for nginx's namespace; the committed files wait for it through the one ready terraform_data", () => {
     const [[id, map]] = appMaps(json);
     const namespace = Object.entries(json.resource.kubernetes_namespace_v1 as Record<string, Json>).find(
       ([, n]) => n.metadata.name === "apps",

@@ -163,7 +163,7 @@ describe("the webhook hostname's DNS record", () => {
     const { json } = bootstrap({ webhook: { ...named, route53Zone: ZONE } });
     const [name] = Object.keys(json.resource.aws_route53_record ?? {});
 
-    test("bootstrap creates the hostname's CNAME in the zone, to the load balancer, never over someone's record", () => {
+    test("bootstrap creates the hostname's CNAME in the zone, to the load balancer, never over another record", () => {
       const records = resources(json, "aws_route53_record");
       expect(records).toHaveLength(1);
       expect(records[0]).toMatchObject({
@@ -269,7 +269,7 @@ describe("commit status in GitLab", () => {
     });
   });
 
-  test("token and the project's numeric id live in the Secret the Provider names; nothing secret in Git or JSON", () => {
+  test("token and project's numeric id live in the Secret the Provider names; nothing secret in Git or JSON", () => {
     const secret = resources(json, "kubernetes_secret_v1").find(
       (s) => s.metadata.name === provider.spec.secretRef.name,
     )!;
@@ -292,7 +292,7 @@ describe("image Receiver (generic-oidc) for the apps' release pipelines", () => 
   const receiver = doc("image-receiver/receiver.yaml");
   const provider = receiver.spec.oidcProviders[0];
 
-  test("committed beside the webhook, served without a secret, for the GitLab instance and this cluster's audience", () => {
+  test("committed beside the webhook, served secret-free, for the GitLab instance and this cluster's audience", () => {
     expect(files.map((f) => f.file_path)).toContain("clusters/flux-dev/image-receiver/receiver.yaml");
     expect(receiver).toMatchObject({
       apiVersion: "notification.toolkit.fluxcd.io/v1",

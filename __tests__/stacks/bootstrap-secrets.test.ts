@@ -26,7 +26,7 @@ describe("SOPS secrets in the GitOps tree (secrets.sops on, the default)", () =>
     expect(parse(tree.files.get("secrets/dev/README.yaml")!)).toBeNull();
   });
 
-  test("the secrets Kustomization decrypts with SOPS, as apps-reconciler, from secrets/dev, after the infrastructure", () => {
+  test("Kustomization secrets decrypts with SOPS, as apps-reconciler, from secrets/dev, after infrastructure", () => {
     const secrets = appliedObject(result, "Kustomization", "secrets")!;
     expect(secrets.appliedBy).toBe("Kustomization flux-system/flux-system");
     expect(tree.files.has("clusters/flux-dev/secrets.yaml")).toBe(true);
@@ -109,7 +109,7 @@ describe("alerts", () => {
       });
     });
 
-    test("the Secret the Provider names is Terraform's, from the sensitive variable, committed before the files", () => {
+    test("the Provider's Secret is Terraform's, from the sensitive variable, committed before the files", () => {
       expect(json.variable.flux_alert_address).toMatchObject({ sensitive: true, type: "string" });
       const secret = resources(json, "kubernetes_secret_v1").find((s) => s.metadata.name === ALERTS.secretName)!;
       expect(secret.data).toEqual({ address: "${var.flux_alert_address}" });

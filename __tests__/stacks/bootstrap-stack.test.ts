@@ -153,7 +153,7 @@ describe("bootstrap stack invariants", () => {
     expect(secret.depends_on).toEqual(address("kubernetes_namespace_v1", (n) => n.metadata.name === "flux-system"));
   });
 
-  test("the branch is protected with Flux's deploy key allowed to push, and fails at plan on a GitLab that cannot", () => {
+  test("the branch is protected with Flux's deploy key allowed to push; fails at plan on a GitLab that cannot", () => {
     const [keyName] = Object.keys(json.resource.gitlab_deploy_key);
     const [protection] = resources(json, "gitlab_branch_protection");
     expect(protection).toMatchObject({
@@ -173,7 +173,12 @@ describe("bootstrap stack invariants", () => {
     )[0];
     expect(created.lifecycle.precondition).toHaveLength(1);
     expect(precondition.condition).toMatch(
-      /^\$\{data\.gitlab_metadata\.[^.]+\.enterprise && \(tonumber\(split\("\.", data\.gitlab_metadata\.[^.]+\.version\)\[0\]\) > 17/,
+      new RegExp(
+        [
+          String.raw`^\$\{data\.gitlab_metadata\.[^.]+\.enterprise && `,
+          String.raw`\(tonumber\(split\("\.", data\.gitlab_metadata\.[^.]+\.version\)\[0\]\) > 17`,
+        ].join(""),
+      ),
     );
     expect(precondition.error_message).toMatch(/GitLab 17\.5 or newer/);
     const off = JSON.parse(bootstrapJson({ gitlab: { protectBranch: false } }));

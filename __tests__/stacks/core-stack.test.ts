@@ -201,7 +201,8 @@ describe("core stack invariants", () => {
 
   test("the registry host comes from the cluster's account, with no AWS API call at plan", () => {
     expect(json.output.ecr_registry.value).toBe(
-      '${element(split(":", aws_eks_cluster.eks_cluster_55B0C966.arn), 4)}.dkr.ecr.us-west-2.${data.aws_partition.partition.dns_suffix}',
+      '${element(split(":", aws_eks_cluster.eks_cluster_55B0C966.arn), 4)}' +
+        ".dkr.ecr.us-west-2.${data.aws_partition.partition.dns_suffix}",
     );
     expect(json.data.aws_caller_identity).toBeUndefined();
   });
@@ -267,7 +268,7 @@ describe("core stack: the SOPS key (secrets.sops)", () => {
   const sopsPolicy = (json: Json) =>
     resources(json, "aws_kms_key_policy").find((p) => String(p.policy).includes("KustomizeControllerDecrypts"));
 
-  test("on by default: alias <cluster>-sops; the configured encryptors and the pipeline's deploy role may encrypt", () => {
+  test("on by default: alias <cluster>-sops; configured encryptors and the pipeline's deploy role may encrypt", () => {
     const json: Json = JSON.parse(
       coreJson({ secrets: { sops: { encryptors: ["arn:aws:iam::123456789012:role/app-team"] } } }),
     );

@@ -47,7 +47,10 @@ export class Alerts extends Construct {
       validation: [
         {
           condition: `\${length(regexall("^https?://[^[:space:]]+$", var.${ALERT_ADDRESS_VARIABLE})) > 0}`,
-          errorMessage: `alerts.enabled is true: set TF_VAR_${ALERT_ADDRESS_VARIABLE} to the ${props.settings.type} webhook URL (http:// or https://) in the deploying environment, a masked, protected CI/CD variable in pipelines (README "Alerts").`,
+          errorMessage:
+            `alerts.enabled is true: set TF_VAR_${ALERT_ADDRESS_VARIABLE} to the ${props.settings.type} ` +
+            `webhook URL (http:// or https://) in the deploying environment, a masked, protected CI/CD variable in ` +
+            `pipelines (README "Alerts").`,
         },
       ],
     });

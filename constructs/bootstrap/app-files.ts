@@ -88,7 +88,10 @@ function folderBase(name: string, values: AppValues, dir = CONFIG_FILES_DIR): Re
     });
 }
 
-/** apps/<environment>/<app>/: replicas, the image automation objects, the Flux-owned image tag, and a generated workload. */
+/**
+ * apps/<environment>/<app>/: replicas, the image automation objects, the Flux-owned image tag, and a generated
+ * workload.
+ */
 function overlay(env: string, name: string, app: AppSettings, workload?: object[]): RenderedFile[] {
   const folder = `apps/${env}/${name}`;
   const source = `generated/apps/${name}/overlay`;
@@ -142,7 +145,9 @@ function overlay(env: string, name: string, app: AppSettings, workload?: object[
           `${folder}/manifests.yaml`,
           yamlText(
             [...workload, image, policy],
-            `${name}, generated from the configuration (apps.${name}): non-root, read-only root filesystem, no\ncapabilities, RuntimeDefault seccomp, no service-account token, probes, requests and a memory limit;\nits ECR repository scanned, the newest tag in its semver range picked for this environment.`,
+            `${name}, generated from the configuration (apps.${name}): non-root, read-only root filesystem, ` +
+              `no\ncapabilities, RuntimeDefault seccomp, no service-account token, probes, requests and a memory ` +
+              `limit;\nits ECR repository scanned, the newest tag in its semver range picked for this environment.`,
           ),
         )
       : file(

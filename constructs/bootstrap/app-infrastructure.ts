@@ -9,7 +9,10 @@ import { MANAGED_BY_TERRAFORM } from "./cluster-vars";
 export type SharedInfrastructureValues = Record<Exclude<InfrastructureValue, "ECR_REPOSITORY_URL">, string>;
 
 export interface AppInfrastructureProps {
-  /** The apps with a namespace here (deployed or `removing`), by name; only those with infrastructureValues get a ConfigMap. */
+  /**
+   * The apps with a namespace here (deployed or `removing`), by name; only those with infrastructureValues get a
+   * ConfigMap.
+   */
   readonly apps: readonly (readonly [string, AppSettings])[];
   /** The cluster-wide values; Terraform references (tokens) are resolved at apply. */
   readonly values: SharedInfrastructureValues;

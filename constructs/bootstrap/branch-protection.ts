@@ -53,13 +53,17 @@ export class BranchProtection extends Construct {
                   // The provider adopts GitLab's protection of the default branch only; any other
                   // protected branch would fail at apply with "already exists".
                   condition: Op.eq(props.defaultBranch, props.branch),
-                  errorMessage: `gitlab.branch must be the GitOps project's default branch, whose protection Terraform takes over. Set gitlab.branch to it, or make ${props.branch} the default branch.`,
+                  errorMessage:
+                    `gitlab.branch must be the GitOps project's default branch, whose protection ` +
+                    `Terraform takes over. Set gitlab.branch to it, or make ${props.branch} the default branch.`,
                 },
               ]),
           {
             condition: `\${${gitlab.fqn}.enterprise && (${major} > 17 || (${major} == 17 && ${minor} >= 5))}`,
             errorMessage:
-              "Flux's deploy key can be allowed to push to a protected branch only on GitLab 17.5 or newer with allowed_to_push (Premium, or self-managed Enterprise Edition). Upgrade, or set gitlab.protectBranch: false and give the deploy key's creator push rights on the branch.",
+              "Flux's deploy key can be allowed to push to a protected branch only on GitLab 17.5 or newer with " +
+              "allowed_to_push (Premium, or self-managed Enterprise Edition). Upgrade, or set gitlab.protectBranch: " +
+              "false and give the deploy key's creator push rights on the branch.",
           },
         ],
       },

@@ -1,7 +1,10 @@
 import { appInfrastructureName } from "../../config/names";
 import { APP_NAME, type AppSettings } from "../../config/schema-apps";
 
-/** Reloader's annotation: restart the workload when one of the named ConfigMaps changes. https://github.com/stakater/Reloader (README, "Configmap" annotations) */
+/**
+ * Reloader's annotation: restart the workload when one of the named ConfigMaps changes.
+ * https://github.com/stakater/Reloader (README, "Configmap" annotations)
+ */
 export const RELOADER_CONFIGMAP_ANNOTATION = "configmap.reloader.stakater.com/reload";
 
 export interface GeneratedWorkloadOptions {

@@ -28,13 +28,21 @@ export interface SynthValues extends AddonPins {
   readonly ENVIRONMENT: string;
   readonly CLUSTER_NAME: string;
   readonly GIT_BRANCH: string;
-  /** The Kustomization `apps` waits for: `secrets` when SOPS is on (it follows the last infrastructure layer), else that layer. */
+  /**
+   * The Kustomization `apps` waits for: `secrets` when SOPS is on (it follows the last infrastructure layer), else that
+   * layer.
+   */
   readonly APPS_DEPEND_ON: string;
-  /** The IAM role of Karpenter's nodes (EC2NodeClass `role`); chart versions (AddonPins) come from config/versions.ts. */
+  /**
+   * The IAM role of Karpenter's nodes (EC2NodeClass `role`); chart versions (AddonPins) come from config/versions.ts.
+   */
   readonly KARPENTER_NODE_ROLE: string;
   /** The Secrets Manager name prefix the ClusterSecretStore reads under. */
   readonly EXTERNAL_SECRETS_PREFIX: string;
-  /** The GitLab instance without scheme: `https://` + it is the issuer of the ID tokens the image Receiver accepts (feature image-receiver). */
+  /**
+   * The GitLab instance without scheme: `https://` + it is the issuer of the ID tokens the image Receiver accepts
+   * (feature image-receiver).
+   */
   readonly GITLAB_ISSUER_HOST?: string;
   /** The audience the app's ID token must carry for this cluster (feature image-receiver). */
   readonly OIDC_AUDIENCE?: string;

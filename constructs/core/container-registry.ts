@@ -5,7 +5,10 @@ import { EcrRepository } from "@cdktf/provider-aws/lib/ecr-repository";
 import { Construct } from "constructs";
 import { policyDocument } from "./policy-document";
 
-/** An IAM policy that reads the tags and images of `repositoryArns` (an ARN or an ARN prefix with `*`), and nothing else in ECR. */
+/**
+ * An IAM policy that reads the tags and images of `repositoryArns` (an ARN or an ARN prefix with `*`), and nothing else
+ * in ECR.
+ */
 export function ecrReadPolicy(repositoryArns: string | string[]): string {
   return policyDocument([
     // A registry token has no resource scope; it grants nothing by itself.

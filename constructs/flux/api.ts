@@ -77,7 +77,10 @@ export const APPS_RECONCILER = {
 /** The notification Provider that posts commit statuses, and the Secret with its token and address. */
 export const COMMIT_STATUS = { providerName: "gitlab-commit-status", secretName: "gitlab-commit-status" } as const;
 
-/** kustomize-controller: decrypts SOPS Secrets with the AWS role core binds to this account (Pod Identity, controller-wide). */
+/**
+ * kustomize-controller: decrypts SOPS Secrets with the AWS role core binds to this account (Pod Identity,
+ * controller-wide).
+ */
 export const KUSTOMIZE_CONTROLLER = { namespace: FLUX_NAMESPACE, serviceAccount: "kustomize-controller" } as const;
 
 /** The Flux Kustomization that applies the environment's SOPS-encrypted Secrets (config_files/features/secrets). */

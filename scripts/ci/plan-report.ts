@@ -13,6 +13,5 @@ for (const { mode, change } of plan.resource_changes ?? []) {
   if (a.includes("update")) counts.update++;
   if (a.includes("delete")) counts.delete++;
 }
-process.stdout.write(
-  `${JSON.stringify({ ...counts, job_name: process.env.CI_JOB_NAME ?? "plan", job_path: process.env.CI_JOB_URL ?? "" })}\n`,
-);
+const summary = { ...counts, job_name: process.env.CI_JOB_NAME ?? "plan", job_path: process.env.CI_JOB_URL ?? "" };
+process.stdout.write(`${JSON.stringify(summary)}\n`);

@@ -33,14 +33,16 @@ export function addonAccountProblems(applied: readonly AppliedObject[]): string[
     const label = `HelmRelease/${object.metadata.namespace}/${object.metadata.name}`;
     if (names.length === 0) {
       problems.push(
-        `${label}: names no service account in its values; core binds ${addon}'s AWS role to ${expected.namespace}/${expected.serviceAccount}`,
+        `${label}: names no service account in its values; core binds ${addon}'s AWS role to ` +
+          `${expected.namespace}/${expected.serviceAccount}`,
       );
       continue;
     }
     for (const name of names) {
       if (namespace !== expected.namespace || name !== expected.serviceAccount)
         problems.push(
-          `${label}: creates service account ${namespace}/${String(name)}, but core binds ${addon}'s AWS role to ${expected.namespace}/${expected.serviceAccount}`,
+          `${label}: creates service account ${namespace}/${String(name)}, but core binds ${addon}'s AWS role to ` +
+            `${expected.namespace}/${expected.serviceAccount}`,
         );
     }
   }
@@ -111,7 +113,8 @@ export function chartValuesProblems(applied: readonly AppliedObject[]): string[]
     if (!chart?.chart || !chart.version) continue;
     for (const error of chartValuesErrors(chart.chart, chart.version, spec.values))
       problems.push(
-        `HelmRelease/${object.metadata.namespace}/${object.metadata.name}: values${error} (chart ${chart.chart} ${chart.version})`,
+        `HelmRelease/${object.metadata.namespace}/${object.metadata.name}: values${error} (chart ${chart.chart} ` +
+          `${chart.version})`,
       );
   }
   return problems;

@@ -21,7 +21,9 @@ export const keyOf = (o: { kind: string; metadata: { name: string; namespace?: s
   `${o.kind}/${o.metadata.namespace ? `${o.metadata.namespace}/` : ""}${o.metadata.name}`;
 
 const FLUX_KUSTOMIZATION = API_VERSIONS.Kustomization;
-/** Spec fields that change what Flux builds; the check models none of them, so it refuses them rather than ignore them. */
+/**
+ * Spec fields that change what Flux builds; the check models none of them, so it refuses them rather than ignore them.
+ */
 const UNMODELLED = [
   "targetNamespace",
   "namePrefix",
@@ -73,7 +75,8 @@ export function renderCluster(tree: CommittedTree, repoDir: string): { objects: 
     const source = spec.sourceRef ?? {};
     if (source.kind !== "GitRepository" || source.name !== FLUX_SOURCE_NAME) {
       problems.push(
-        `${where}: source ${source.kind}/${source.name} is not the bootstrap repository, so its content cannot be checked here`,
+        `${where}: source ${source.kind}/${source.name} is not the bootstrap repository, so its content cannot be ` +
+          `checked here`,
       );
       continue;
     }
@@ -146,7 +149,8 @@ function impersonationProblems(applied: Impersonated[], objects: Map<string, App
       const ref = object.roleRef as { kind: string; name: string };
       if (ref.kind !== "Role") {
         problems.push(
-          `RoleBinding ${namespace}/${object.metadata.name} grants ClusterRole ${ref.name}, whose rules this check does not model`,
+          `RoleBinding ${namespace}/${object.metadata.name} grants ClusterRole ${ref.name}, whose rules this check ` +
+            `does not model`,
         );
         continue;
       }
@@ -172,7 +176,8 @@ function impersonationProblems(applied: Impersonated[], objects: Map<string, App
       );
     if (!allowed)
       problems.push(
-        `${where}: applied as ${account}, which may not patch ${resource}.${group || "core"} in ${namespace ?? "(cluster scope)"}: the API server refuses it`,
+        `${where}: applied as ${account}, which may not patch ${resource}.${group || "core"} in ` +
+          `${namespace ?? "(cluster scope)"}: the API server refuses it`,
       );
   }
   return [...new Set(problems)];
@@ -186,7 +191,9 @@ function plural(kind: string): string {
   return `${lower}s`;
 }
 
-/** The variables of a postBuild: substituteFrom in order (later wins), `missing` listing absent non-optional sources. */
+/**
+ * The variables of a postBuild: substituteFrom in order (later wins), `missing` listing absent non-optional sources.
+ */
 function variables(
   postBuild: any,
   namespace: string,

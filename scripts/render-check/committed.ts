@@ -41,14 +41,16 @@ const REMOTE_OUTPUT = /\$\{data\.terraform_remote_state\.core\.outputs\.([a-z_]+
 export function coreStandIns(env: EnvironmentConfig): Record<string, string> {
   const account = "123456789012";
   const registry = `${account}.dkr.ecr.${env.region}.amazonaws.com`;
+  const roleArn = (purpose: Parameters<typeof clusterRoleName>[1]) =>
+    `arn:aws:iam::${account}:role/${clusterRoleName(env, purpose)}`;
   return {
     [CORE_OUTPUTS.clusterName]: env.cluster.name,
     [CORE_OUTPUTS.clusterEndpoint]: `https://0123456789ABCDEF0123456789ABCDEF.gr7.${env.region}.eks.amazonaws.com`,
     [CORE_OUTPUTS.region]: env.region,
     [CORE_OUTPUTS.vpcId]: "vpc-0a1b2c3d4e5f67890",
     [CORE_OUTPUTS.ecrRegistry]: registry,
-    [CORE_OUTPUTS.imageReflectorRoleArn]: `arn:aws:iam::${account}:role/${clusterRoleName(env, ROLE_PURPOSES.imageReflector)}`,
-    [CORE_OUTPUTS.clusterAutoscalerRoleArn]: `arn:aws:iam::${account}:role/${clusterRoleName(env, ROLE_PURPOSES.clusterAutoscaler)}`,
+    [CORE_OUTPUTS.imageReflectorRoleArn]: roleArn(ROLE_PURPOSES.imageReflector),
+    [CORE_OUTPUTS.clusterAutoscalerRoleArn]: roleArn(ROLE_PURPOSES.clusterAutoscaler),
     [SOPS_KEY_OUTPUT]: `arn:aws:kms:${env.region}:${account}:key/0f1e2d3c-4b5a-4978-8a9b-0c1d2e3f4a5b`,
   };
 }

@@ -109,7 +109,8 @@ export function isolationProblems(trees: readonly CommittedTree[]): string[] {
   for (const [project, environments] of byProject) {
     if (environments.length > 1) {
       problems.push(
-        `environments ${environments.join(" and ")} share the GitOps project ${project}: give each environment its own ` +
+        `environments ${environments.join(" and ")} share the GitOps project ${project}: give each environment its ` +
+          `own ` +
           "project (gitlab.project), so no environment's deploy key can change what another cluster applies",
       );
     }

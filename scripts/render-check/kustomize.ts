@@ -53,7 +53,8 @@ export function kustomizeTool(env: NodeJS.ProcessEnv = process.env): KustomizeTo
   throw new Error(
     `the GitOps render check needs kustomize v5 and found none (${tried.join("; ")}). ` +
       "Install kubectl 1.27 or newer (it embeds kustomize v5: https://kubernetes.io/docs/tasks/tools/) " +
-      "or kustomize v5 (https://kubectl.docs.kubernetes.io/installation/kustomize/), or set KUSTOMIZE to a kustomize binary.",
+      "or kustomize v5 (https://kubectl.docs.kubernetes.io/installation/kustomize/), or set KUSTOMIZE to a " +
+      "kustomize binary.",
   );
 }
 
@@ -99,7 +100,10 @@ export function generateKustomization(dir: string): string[] {
   return problems;
 }
 
-/** `kustomize build` with Flux's load restrictions (none, within the repository). Returns the YAML or throws kustomize's error. */
+/**
+ * `kustomize build` with Flux's load restrictions (none, within the repository). Returns the YAML or throws kustomize's
+ * error.
+ */
 export function kustomizeBuild(dir: string): string {
   const tool = kustomizeTool();
   const run = spawnSync(tool.command, [...tool.args, "--load-restrictor", "LoadRestrictionsNone", dir], {

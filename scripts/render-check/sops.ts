@@ -11,8 +11,12 @@ import type { K8sObject } from "./committed";
  */
 
 /** One value as SOPS writes it (getsops/sops aes/cipher.go): AES-256-GCM data, IV, tag and the value's type. */
-export const SOPS_VALUE =
-  /^ENC\[AES256_GCM,data:[A-Za-z0-9+/]*={0,2},iv:[A-Za-z0-9+/]+={0,2},tag:[A-Za-z0-9+/]+={0,2},type:(str|int|float|bool|bytes)\]$/;
+export const SOPS_VALUE = new RegExp(
+  [
+    String.raw`^ENC\[AES256_GCM,data:[A-Za-z0-9+/]*={0,2},iv:[A-Za-z0-9+/]+={0,2},tag:[A-Za-z0-9+/]+={0,2},`,
+    String.raw`type:(str|int|float|bool|bytes)\]$`,
+  ].join(""),
+);
 
 /** What the check puts where a decrypted value would be. */
 export const DECRYPTED_STAND_IN = "decrypted-by-flux";

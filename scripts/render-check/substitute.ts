@@ -45,7 +45,8 @@ export function substitute(
       object,
       problems: literal.map(
         (v) =>
-          `holds ${v} but postBuild has no variables (its optional sources are absent), so it reaches the cluster literally`,
+          `holds ${v} but postBuild has no variables (its optional sources are absent), so it reaches the cluster ` +
+          `literally`,
       ),
     };
   }
@@ -66,7 +67,9 @@ export function substitute(
   return { object: doc.toJS() as K8sObject, problems: [] };
 }
 
-/** One lookup: undefined when the variable is not set; `value` undefined when it is set to a value only Terraform knows. */
+/**
+ * One lookup: undefined when the variable is not set; `value` undefined when it is set to a value only Terraform knows.
+ */
 type Lookup = (name: string) => { value: string | undefined } | undefined;
 
 /** Operators that give a default; in Flux's envsubst every one of them means "if unset or empty". */

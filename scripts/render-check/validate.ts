@@ -60,7 +60,10 @@ function addonGroupValidators(group: string): Map<string, ValidateFunction> {
   return validators;
 }
 
-/** Adds `additionalProperties: false` wherever a structural schema lists its properties and does not preserve unknown fields. */
+/**
+ * Adds `additionalProperties: false` wherever a structural schema lists its properties and does not preserve unknown
+ * fields.
+ */
 function closeObjects(schema: any): any {
   if (Array.isArray(schema)) return schema.map(closeObjects);
   if (!schema || typeof schema !== "object") return schema;

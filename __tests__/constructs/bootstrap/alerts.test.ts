@@ -27,7 +27,7 @@ const build = (settings: object = {}) => {
 describe("Alerts", () => {
   const { json, files, doc, text } = build({ channel: "#flux" });
 
-  test("defaults: the webhook URL comes from a sensitive variable into the Secret's address: only the reference in JSON", () => {
+  test("defaults: webhook URL from a sensitive variable into the Secret's address: only the reference in JSON", () => {
     const variable = json.variable[ALERT_ADDRESS_VARIABLE];
     expect(variable).toMatchObject({ type: "string", sensitive: true, nullable: false, default: "" });
     expect(only(json, "kubernetes_secret_v1")).toMatchObject({

@@ -51,7 +51,7 @@ describe("appFiles", () => {
     expect(policy.metadata).toEqual({ name: "web-allow-http", namespace: "shop" });
   });
 
-  test("the overlay sets replicas and the image; the image-tag file is the only Flux-owned one, and only its setter", () => {
+  test("the overlay sets replicas and the image; the image-tag file alone is Flux-owned, and only its setter", () => {
     const files = render([["web", app({ replicas: 3, semverRange: ">=1.0.0 <2.0.0" })]]);
     expect(parse(byTarget(files, "apps/qa/web/kustomization.yaml").content)).toMatchObject({
       resources: ["manifests.yaml"],

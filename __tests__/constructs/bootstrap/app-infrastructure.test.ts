@@ -32,7 +32,7 @@ const synth = (apps: [string, AppSettings][], namespaces = ["apps"]): Json => {
 };
 
 describe("AppInfrastructure", () => {
-  test("minimal: one value, one ConfigMap <app>-infrastructure in the app's namespace, labelled as Terraform's, after its namespace", () => {
+  test("minimal: one ConfigMap <app>-infrastructure, Terraform-labelled, in and after the app's namespace", () => {
     const json = synth([["web", app({ infrastructureValues: ["AWS_REGION"] })]]);
     const maps = resources(json, "kubernetes_config_map_v1");
     expect(maps).toHaveLength(1);
@@ -76,7 +76,7 @@ describe("AppInfrastructure", () => {
     });
   });
 
-  test("invalid: an app in a namespace Terraform does not create is refused (its ConfigMap could not wait for it)", () => {
+  test("invalid: an app in a namespace Terraform does not create is refused (its ConfigMap cannot wait for it)", () => {
     expect(() => synth([["web", app({ namespace: "elsewhere", infrastructureValues: ["AWS_REGION"] })]])).toThrow(
       /web's namespace elsewhere is not one Terraform creates here/,
     );

@@ -20,7 +20,7 @@ describe("BranchProtection", () => {
     expect(Object.keys(json.data.gitlab_metadata)).toHaveLength(1);
   });
 
-  test("defaults: without a default branch, the one precondition is GitLab 17.5+ Enterprise, read from gitlab_metadata", () => {
+  test("defaults: with no default branch, one precondition: GitLab 17.5+ Enterprise, read from gitlab_metadata", () => {
     const json = build();
     const metadata = `data.gitlab_metadata.${Object.keys(json.data.gitlab_metadata)[0]}`;
     const [precondition, ...more] = protectionOf(json).lifecycle.precondition;

@@ -62,7 +62,7 @@ describe("generatedWorkload", () => {
     ]);
   });
 
-  test("minimal: the Service maps port 80 to the named port; the policy opens only that port, to the cluster's pods", () => {
+  test("minimal: the Service maps port 80 to the named port; the policy opens only that port, to cluster pods", () => {
     const { service, policy } = workload();
     expect(service.spec).toEqual({
       type: "ClusterIP",
@@ -76,7 +76,7 @@ describe("generatedWorkload", () => {
     });
   });
 
-  test("defaults it applies whatever the settings: no token, read-only root, no privilege escalation, no capabilities, no CPU limit", () => {
+  test("defaults, always: no token, read-only root, no privilege escalation, no capabilities, no CPU limit", () => {
     const { pod } = workload();
     const [container] = pod.containers;
     expect(pod.automountServiceAccountToken).toBe(false);
@@ -119,7 +119,7 @@ describe("generatedWorkload", () => {
     expect(() => generatedWorkload(name, APP)).toThrow(/generatedWorkload: ".*" must be an app name/);
   });
 
-  test("infrastructure values arrive as environment variables from the app's Terraform-owned ConfigMap, only when asked", () => {
+  test("infrastructure values become env variables from the app's Terraform-owned ConfigMap, only when asked", () => {
     expect(workload().pod.containers[0].envFrom).toEqual([{ configMapRef: { name: "api-infrastructure" } }]);
     expect(workload("api", { ...APP, infrastructureValues: [] }).pod.containers[0].envFrom).toBeUndefined();
   });

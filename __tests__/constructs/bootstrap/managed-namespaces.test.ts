@@ -9,7 +9,7 @@ const synth = (props: ManagedNamespacesProps): Json => {
 };
 
 describe("ManagedNamespaces", () => {
-  test("minimal: one namespace, labelled as Terraform's, restricted, with a default-deny policy that allows DNS", () => {
+  test("minimal: one namespace, labelled as Terraform's, restricted, with a default-deny policy allowing DNS", () => {
     const json = synth({ names: ["team-a"] });
     const [ns] = resources(json, "kubernetes_namespace_v1");
     expect(ns.metadata.labels).toMatchObject({

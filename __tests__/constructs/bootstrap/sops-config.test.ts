@@ -5,7 +5,7 @@ import { SOPS_ENCRYPTED_REGEX, sopsConfigFile } from "../../../constructs/bootst
 const ALIAS = "arn:aws:kms:eu-west-1:123456789012:alias/c1-sops";
 
 describe("sopsConfigFile", () => {
-  test("minimal: .sops.yaml in the folder, one rule: YAML files, data and stringData, the environment's KMS key", () => {
+  test("minimal: .sops.yaml in the folder, one rule: YAML files, data, stringData, the environment's KMS key", () => {
     const file = sopsConfigFile("secrets/test", ALIAS);
     expect(file.target).toBe("secrets/test/.sops.yaml");
     expect(file.source).toBe("generated/sops-config");
@@ -15,7 +15,7 @@ describe("sopsConfigFile", () => {
     expect(SOPS_ENCRYPTED_REGEX).toBe("^(data|stringData)$");
   });
 
-  test("defaults: Terraform's file (Flux never rewrites it), commented with how to run sops, ending in a newline", () => {
+  test("defaults: Terraform's file (Flux never rewrites it), commented on how to run sops, ending in a newline", () => {
     const file = sopsConfigFile("secrets/test", ALIAS);
     expect(file.fluxOwned).toBe(false);
     expect(file.content.split("\n")[0]).toBe(

@@ -52,7 +52,7 @@ describe("WebhookReceiver", () => {
     expect(service.wait_for_load_balancer).toBe(true);
   });
 
-  test("defaults: without TLS the hook calls the load balancer's own name over HTTP, pushes to the branch and tags only", () => {
+  test("defaults: without TLS the hook calls the NLB's own name over HTTP, pushes to the branch and tags only", () => {
     const path = `/hook/\${sha256("\${${token}}${WEBHOOK_RECEIVER.name}${WEBHOOK_RECEIVER.namespace}")}`;
     const host = `\${${ref(json, "kubernetes_service_v1", "status[0].load_balancer[0].ingress[0].hostname")}}`;
     expect(hook).toEqual({
@@ -71,7 +71,7 @@ describe("WebhookReceiver", () => {
     expect(service.depends_on).toBeUndefined();
   });
 
-  test("with hostname and certificate: TLS 1.2/1.3 on 443 at the NLB, the hook calls the hostname and verifies it", () => {
+  test("with hostname + certificate: TLS 1.2/1.3 on 443 at the NLB, the hook calls the hostname, verifying it", () => {
     const tls = build({ hostname: "flux-hook.example.com", certificateArn: CERT }).json;
     const tlsService = only(tls, "kubernetes_service_v1");
     expect(tlsService.metadata.annotations).toEqual({

@@ -51,7 +51,7 @@ describe("ContainerRegistry", () => {
     );
   });
 
-  test("ecrReadPolicy: reads the given repositories (or prefix) only; the login token is the one account-wide grant", () => {
+  test("ecrReadPolicy: reads the given repositories (or prefix) only; only the login token is account-wide", () => {
     const prefix = "arn:aws:ecr:us-west-2:123456789012:repository/dev/*";
     const [token, read, ...more] = JSON.parse(ecrReadPolicy(prefix)).Statement;
     expect(more).toEqual([]);

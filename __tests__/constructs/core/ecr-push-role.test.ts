@@ -39,7 +39,7 @@ describe("EcrPushRole", () => {
     ).toBe(true);
   });
 
-  test("the release gate's actions, on the same repositories: scan findings, the candidate's manifest, the release tag", () => {
+  test("the release gate's actions on the same repositories: scan findings, candidate manifest, release tag", () => {
     const push = policy.Statement[1];
     // ci/app.gitlab-ci.yml gate-<env>: `aws ecr wait image-scan-complete` and describe-image-scan-findings,
     // batch-get-image of the candidate and the release tag, put-image of the release tag.

@@ -76,7 +76,7 @@ describe("EksCluster", () => {
 });
 
 describe("EksCluster keys", () => {
-  test("one purpose per key: the Secrets key is used by the cluster role alone; the log group uses the logs key", () => {
+  test("one purpose per key: the Secrets key is used by the cluster role only; the log group uses the logs key", () => {
     const json = synthConstruct((s) => new EksCluster(s, "eks", PROPS));
     const policy = only(json, "aws_kms_key_policy").policy as string;
     expect(policy).not.toMatch(/"kms:\*"/);

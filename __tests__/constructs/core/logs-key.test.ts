@@ -15,7 +15,7 @@ describe("LogsKey", () => {
     expect(only(json, "aws_kms_alias").name).toBe("alias/test-logs");
   });
 
-  test("defaults: the account administers it but cannot use it; CloudWatch Logs uses it for the listed log groups only", () => {
+  test("defaults: the account administers but can't use it; CloudWatch Logs uses it for listed log groups only", () => {
     const policy = only(
       synthConstruct((s) => new LogsKey(s, "logs", PROPS)),
       "aws_kms_key_policy",

@@ -71,7 +71,7 @@ describe("Network", () => {
 });
 
 describe("Network flow logs", () => {
-  test("every flow of the VPC to an encrypted log group, with its retention, by a role only this account's flow logs assume", () => {
+  test("all VPC flows to an encrypted log group with retention, by a role only this account's flow logs assume", () => {
     const json = synthConstruct((s) => new Network(s, "network", PROPS));
     expect(only(json, "aws_flow_log")).toMatchObject({
       traffic_type: "ALL",

@@ -30,7 +30,7 @@ describe("NodeGroup", () => {
     });
   });
 
-  test("defaults: IMDSv2 only and out of pods' reach (one hop), encrypted gp3 root volume, the worker policies without the CNI's", () => {
+  test("defaults: IMDSv2 only, 1 hop (out of pods' reach), encrypted gp3 root, worker policies, not the CNI's", () => {
     const json = synthConstruct((s) => new NodeGroup(s, "nodes", PROPS));
     const template = only(json, "aws_launch_template");
     expect(template.metadata_options).toMatchObject({ http_tokens: "required", http_put_response_hop_limit: 1 });

@@ -10,7 +10,7 @@ const PROPS: PodIdentityRoleProps = {
 };
 
 describe("PodIdentityRole", () => {
-  test("minimal: a role trusted by EKS Pod Identity for this account, cluster, namespace and service account only", () => {
+  test("minimal: trusted by EKS Pod Identity for this account, cluster, namespace and service account only", () => {
     const json = synthConstruct((s) => new PodIdentityRole(s, "identity", PROPS));
     const role = only(json, "aws_iam_role");
     expect(JSON.parse(role.assume_role_policy).Statement).toEqual([

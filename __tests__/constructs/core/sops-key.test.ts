@@ -12,7 +12,10 @@ const PROPS: SopsKeyProps = {
 };
 const synth = (props: Partial<SopsKeyProps> = {}) =>
   synthConstruct((s) => new SopsKey(s, "sops", { ...PROPS, ...props }));
-/** One statement of the key policy, by Sid: the text up to the next statement's Sid (the document is a jsonencode expression). */
+/**
+ * One statement of the key policy, by Sid: the text up to the next statement's Sid (the document is a jsonencode
+ * expression).
+ */
 const statement = (policy: string, sid: string) =>
   policy.split(/(?="Sid" = )/).find((s) => s.startsWith(`"Sid" = "${sid}"`)) ?? "";
 
@@ -26,7 +29,7 @@ describe("SopsKey", () => {
     expect(only(json, "aws_kms_alias").name).toBe("alias/test-sops");
   });
 
-  test("key policy, statement by statement: the account administers, encryptors encrypt, kustomize-controller decrypts", () => {
+  test("key policy by statement: the account administers, encryptors encrypt, kustomize-controller decrypts", () => {
     expect(policy).toMatch(/^\$\{jsonencode\(/);
     expect([...policy.matchAll(/"Sid" = "(\w+)"/g)].map((m) => m[1])).toEqual([
       "AccountAdministersNotUses",
@@ -48,7 +51,7 @@ describe("SopsKey", () => {
     expect(policy.match(/kms:Decrypt/g)).toHaveLength(1);
   });
 
-  test("kustomize-controller's role: Pod Identity for flux-system/kustomize-controller, kms:Decrypt on this key only", () => {
+  test("decrypt role: Pod Identity for flux-system/kustomize-controller, kms:Decrypt on this key only", () => {
     expect(role.name).toBe("test-flux-sops-decrypt");
     const trust = JSON.parse(role.assume_role_policy);
     expect(trust.Statement[0].Principal).toEqual({ Service: "pods.eks.amazonaws.com" });
