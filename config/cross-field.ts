@@ -126,7 +126,7 @@ function cluster(eks: Record<string, unknown>, region: string | undefined, issue
     issue(
       ["cluster", "publicAccessCidrs"],
       "must list the CIDRs allowed to reach the public endpoint (e.g. your office range), or set " +
-        "endpointPublicAccess: false",
+        "endpointPublicAccess: false and deploy from inside the VPC (a GitLab runner in a private subnet, or a VPN)",
     );
   }
   if (eks.endpointPublicAccess === false && cidrs.length > 0) {

@@ -53,6 +53,7 @@ export const branch = () =>
     [lacks(/\.$/), "must not end with '.' (git check-ref-format)"],
     [lacks(/@\{/), "must not contain '@{' (git check-ref-format: reflog syntax)"],
     [(t) => t !== "@", "must not be '@' (git check-ref-format: it means HEAD)"],
+    [(t) => t !== "HEAD", "must not be HEAD (git refuses it as a branch name: it names the checked-out commit)"],
     [lacks(/[~^:?*[\\]/), "must not contain ~ ^ : ? * [ or \\ (git check-ref-format)"],
     [matches(/^[A-Za-z0-9._/+-]+$/), "must use only letters, digits and . _ - + / (a safe subset of what git allows)"],
   );

@@ -65,8 +65,8 @@ export const RULES: Record<string, string> = {
   "gitlab.protectBranch":
     "manage the branch's protection so Flux's deploy key may push (GitLab ≥ 17.5, Premium or self-managed EE)",
   "gitlab.branch":
-    "a name `git check-ref-format` accepts (no `..`, `//`, `@{`, `.lock`, leading `-` or `.`, ...), of " +
-    "`A-Za-z0-9._/+-`",
+    "a name `git check-ref-format` accepts (no `..`, `//`, `@{`, `.lock`, leading `-` or `.`, ...) and " +
+    "`git branch` takes (not `HEAD`), of `A-Za-z0-9._/+-`",
   "gitops.namespaces":
     "distinct namespace names (DNS labels ≤ 63) Terraform owns besides the apps' own; not `default`, `kube-*`, " +
     "`flux-system`",

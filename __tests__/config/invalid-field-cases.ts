@@ -185,7 +185,7 @@ export const FIELD_CASES: InvalidCase[] = [
     "public endpoint without CIDRs",
     { cluster: { publicAccessCidrs: [] } },
     "cluster.publicAccessCidrs",
-    /must list the CIDRs allowed/,
+    /must list the CIDRs allowed .*inside the VPC \(a GitLab runner in a private subnet/,
   ),
   // The CIDRs come from defaults.yaml: the problem is reported where the key was set.
   {
@@ -345,6 +345,7 @@ export const FIELD_CASES: InvalidCase[] = [
   c("branch starting with -", branch("-f"), "gitlab.branch", /must not start with '-'/),
   c("branch with ..", branch("a..b"), "gitlab.branch", /must not contain '\.\.'/),
   c("branch @", branch("@"), "gitlab.branch", /must not be '@'/),
+  c("branch HEAD", branch("HEAD"), "gitlab.branch", /must not be HEAD/),
   c("branch ending in .", branch("main."), "gitlab.branch", /must not end with '\.'/),
   c("hidden branch component", branch("feature/.x"), "gitlab.branch", /must not start a component with '\.'/),
   c("branch with a space", branch("my branch"), "gitlab.branch", /spaces or control characters/),
