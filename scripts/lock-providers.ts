@@ -3,7 +3,7 @@ import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync,
 import { tmpdir } from "os";
 import * as path from "path";
 import { ENVIRONMENT_VARIABLE, knownEnvironments } from "../config/load";
-import { lockFilePath } from "../stacks/terraform-settings";
+import { lockFilePath, MIRROR_PLATFORM } from "../stacks/terraform-settings";
 import type { StackId } from "../stacks/state";
 import { findProviderMirror } from "./offline-plan";
 
@@ -14,7 +14,7 @@ import { findProviderMirror } from "./offline-plan";
  * downloaded). Run it after changing a provider version, review the diff and commit it.
  *
  * A stack's providers depend on its environment's settings (bootstrap needs `random` only with the
- * webhook, `aws` only with the webhook's Route 53 zone), and one lock file serves every
+ * webhook), and one lock file serves every
  * environment: each stack is locked for the union of what it requires across the environments.
  *
  * With `--mirror` (no registry, as on the offline development machines) only providers present
@@ -65,7 +65,7 @@ function main(): number {
           process.stdout.write(`lock: ${stack} skipped: the mirror has no ${missing.join(", ")}\n`);
           continue;
         }
-        args.push(`-fs-mirror=${mirror.dir}`, "-platform=linux_amd64");
+        args.push(`-fs-mirror=${mirror.dir}`, `-platform=${MIRROR_PLATFORM}`);
       } else {
         args.push(...PLATFORMS.map((p) => `-platform=${p}`));
       }

@@ -119,6 +119,11 @@ export class BootstrapStack extends TerraformStack {
     // The token comes from GITLAB_TOKEN in the environment, never from configuration.
     new GitlabProvider(this, "gitlab", { baseUrl: `${env.gitlab.baseUrl}/api/v4/` });
     new TlsProvider(this, "tls", {});
+    // Always configured, though only the webhook's DNS record uses it: a record left in state after
+    // the zone (or the webhook) leaves the configuration needs its provider to be destroyed, and
+    // an unconfigured aws provider fails the plan instead. The credentials are the ones
+    // `aws eks get-token` uses anyway.
+    awsProvider(this, env);
 
     const { id: projectId, defaultBranch } = this.gitlabProject(env);
     // Terraform owns Flux's namespace and the Secret Flux clones with, so a rotated key reaches
@@ -246,7 +251,6 @@ export class BootstrapStack extends TerraformStack {
         dependsOn: [flux],
       });
       if (webhook.route53Zone && webhook.hostname) {
-        awsProvider(this, env);
         const dns = new WebhookDns(this, "webhook-dns", {
           zoneId: webhook.route53Zone.id,
           hostname: webhook.hostname,

@@ -1,5 +1,5 @@
 import { App, TerraformProvider, TerraformStack } from "cdktf";
-import { copyFileSync, existsSync, writeFileSync } from "fs";
+import { copyFileSync, existsSync, readFileSync, writeFileSync } from "fs";
 import * as path from "path";
 import type { StackId } from "./state";
 
@@ -44,6 +44,26 @@ export function pinTerraform(stack: TerraformStack): void {
   }
 }
 
+/** The one platform a lock made from the offline filesystem mirror holds (`npm run lock -- --mirror`). */
+export const MIRROR_PLATFORM = "linux_amd64";
+
+/** This machine as Terraform names platforms: linux_amd64, darwin_arm64, windows_amd64, ... */
+export function terraformPlatform(platform: string = process.platform, arch: string = process.arch): string {
+  const os = platform === "win32" ? "windows" : platform;
+  const cpu = arch === "x64" ? "amd64" : arch === "ia32" ? "386" : arch;
+  return `${os}_${cpu}`;
+}
+
+/**
+ * Whether `terraform init` can install on `platform` with this lock file's checksums. `zh:` hashes
+ * come from the registry's SHA256SUMS (`npm run lock` online) and cover every platform; a lock with
+ * `h1:` hashes only was made from the mirror and covers MIRROR_PLATFORM alone. Elsewhere Terraform
+ * would refuse the provider it downloads, so such a lock is better left out than copied.
+ */
+export function lockCoversPlatform(lock: string, platform: string): boolean {
+  return lock.includes('"zh:') || platform === MIRROR_PLATFORM;
+}
+
 /** Where the provider lock file of each stack is committed. */
 export function lockFilePath(projectDir: string, stack: StackId): string {
   return path.join(projectDir, "locks", stack, ".terraform.lock.hcl");
@@ -56,12 +76,27 @@ export function lockFilePath(projectDir: string, stack: StackId): string {
  * the locked versions and verify their checksums; `npm run lock` refreshes the committed files.
  * With `--hcl`, each stack also gets a `versions.tf` holding `required_version`.
  */
-export function finishSynth(app: App, projectDir: string, stacks: StackId[]): void {
+export function finishSynth(
+  app: App,
+  projectDir: string,
+  stacks: StackId[],
+  platform: string = terraformPlatform(),
+): void {
   for (const stack of stacks) {
     const target = path.join(app.outdir, "stacks", stack);
     if (!existsSync(target)) continue;
     const lock = lockFilePath(projectDir, stack);
-    if (existsSync(lock)) copyFileSync(lock, path.join(target, ".terraform.lock.hcl"));
+    if (existsSync(lock)) {
+      if (lockCoversPlatform(readFileSync(lock, "utf8"), platform)) {
+        copyFileSync(lock, path.join(target, ".terraform.lock.hcl"));
+      } else {
+        // Terraform then records this platform's checksums at init, as without a lock file.
+        process.stderr.write(
+          `${path.relative(projectDir, lock)}: checksums for ${MIRROR_PLATFORM} only, not used on ${platform} ` +
+            "(run npm run lock with registry access to lock every platform)\n",
+        );
+      }
+    }
     if (app.hclOutput) {
       writeFileSync(
         path.join(target, "versions.tf"),

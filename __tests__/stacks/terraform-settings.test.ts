@@ -1,11 +1,18 @@
-import { TerraformStack } from "cdktf";
-import { existsSync, readFileSync } from "fs";
+import { App, TerraformStack } from "cdktf";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "fs";
+import { tmpdir } from "os";
 import * as path from "path";
 import { BootstrapStack } from "../../stacks/bootstrap-stack";
 import { CiStack } from "../../stacks/ci-stack";
 import { CoreStack } from "../../stacks/core-stack";
 import type { StackId } from "../../stacks/state";
-import { lockFilePath, qualifiedSource, TERRAFORM } from "../../stacks/terraform-settings";
+import {
+  finishSynth,
+  lockFilePath,
+  qualifiedSource,
+  TERRAFORM,
+  terraformPlatform,
+} from "../../stacks/terraform-settings";
 import { environment, ENVIRONMENTS, Json, synth } from "../helpers";
 
 const PROJECT = path.join(__dirname, "..", "..");
@@ -76,5 +83,45 @@ describe("Terraform settings of every stack", () => {
 
   test.each(["core", "ci"] as const)("%s's lock file is committed, with a checksum", (id) => {
     expect(readFileSync(lockFilePath(PROJECT, id), "utf8")).toMatch(/"h1:[A-Za-z0-9+/=]{44}"/);
+  });
+
+  describe("lock files reach Terraform only where their checksums cover the machine", () => {
+    const H1_ONLY = 'provider "registry.terraform.io/hashicorp/aws" {\n  hashes = ["h1:abc="]\n}\n';
+    const WITH_ZH = 'provider "registry.terraform.io/hashicorp/aws" {\n  hashes = ["h1:abc=", "zh:0123"]\n}\n';
+    const finish = (lock: string, platform: string) => {
+      const project = mkdtempSync(path.join(tmpdir(), "lock-copy-"));
+      try {
+        mkdirSync(path.join(project, "locks", "core"), { recursive: true });
+        writeFileSync(lockFilePath(project, "core"), lock);
+        const app = new App({ outdir: path.join(project, "out") });
+        mkdirSync(path.join(project, "out", "stacks", "core"), { recursive: true });
+        const stderr = jest.spyOn(process.stderr, "write").mockImplementation(() => true);
+        finishSynth(app, project, ["core"], platform);
+        const said = stderr.mock.calls.map((c) => String(c[0])).join("");
+        stderr.mockRestore();
+        return { copied: existsSync(path.join(project, "out", "stacks", "core", ".terraform.lock.hcl")), said };
+      } finally {
+        rmSync(project, { recursive: true, force: true });
+      }
+    };
+
+    test.each([
+      ["linux_amd64", "h1: only (the mirror's)", true, H1_ONLY],
+      ["darwin_arm64", "h1: only (the mirror's)", false, H1_ONLY],
+      ["windows_amd64", "h1: only (the mirror's)", false, H1_ONLY],
+      ["darwin_arm64", "zh: (the registry's)", true, WITH_ZH],
+      ["linux_arm64", "zh: (the registry's)", true, WITH_ZH],
+    ])("on %s, a lock with %s: copied: %s", (platform, _label, copied, lock) => {
+      const result = finish(lock, platform);
+      expect(result.copied).toBe(copied);
+      if (copied) expect(result.said).toBe("");
+      else expect(result.said).toMatch(/^locks\/core\/\.terraform\.lock\.hcl: checksums for linux_amd64 only/);
+    });
+
+    test("Terraform's names for this machine's platform", () => {
+      expect(terraformPlatform("linux", "x64")).toBe("linux_amd64");
+      expect(terraformPlatform("darwin", "arm64")).toBe("darwin_arm64");
+      expect(terraformPlatform("win32", "x64")).toBe("windows_amd64");
+    });
   });
 });
