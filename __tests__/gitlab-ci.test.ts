@@ -1,12 +1,11 @@
 import { spawnSync } from "child_process";
-import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "fs";
-import { tmpdir } from "os";
+import { readFileSync, rmSync } from "fs";
 import * as path from "path";
 import { parse } from "yaml";
-import { CONFIG_DIR, knownEnvironments } from "../config/load";
+import { knownEnvironments } from "../config/load";
 import { configuredEnvironments, environmentPipeline, PipelineContext } from "../scripts/environment-pipeline";
 import { TERRAFORM } from "../stacks/terraform-settings";
-import { Json } from "./helpers";
+import { configWithStaging, Json } from "./helpers";
 
 // The pipeline of this repository, read as GitLab reads it.
 const ci: Json = parse(readFileSync(path.join(__dirname, "..", ".gitlab-ci.yml"), "utf8"));
@@ -198,18 +197,8 @@ describe("the generated environment pipeline (scripts/environment-pipeline.ts)",
   });
 
   test("a third environment file is picked up with no other edit", () => {
-    const dir = mkdtempSync(path.join(tmpdir(), "config-"));
+    const dir = configWithStaging();
     try {
-      mkdirSync(path.join(dir, "environments"));
-      copyFileSync(path.join(CONFIG_DIR, "defaults.yaml"), path.join(dir, "defaults.yaml"));
-      for (const f of readdirSync(path.join(CONFIG_DIR, "environments")))
-        copyFileSync(path.join(CONFIG_DIR, "environments", f), path.join(dir, "environments", f));
-      const prod = readFileSync(path.join(CONFIG_DIR, "environments", "prod.yaml"), "utf8");
-      writeFileSync(
-        path.join(dir, "environments", "staging.yaml"),
-        prod.replace(/prod/g, "staging").replace(/10\.1\./g, "10.2."),
-      );
-
       const envs = configuredEnvironments(dir);
       expect(envs.map((e) => e.name)).toContain("staging");
       const child = childJobs(environmentPipeline(ci, envs, DEFAULT_BRANCH));

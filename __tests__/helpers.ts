@@ -1,8 +1,10 @@
 import { App, TerraformStack, Testing } from "cdktf";
-import { readFileSync } from "fs";
+import { cpSync, mkdtempSync, readFileSync, writeFileSync } from "fs";
+import { tmpdir } from "os";
 import * as path from "path";
 import { parse, stringify } from "yaml";
 import {
+  CONFIG_DIR,
   EnvironmentConfig,
   knownEnvironments,
   loadEnvironment,
@@ -79,4 +81,21 @@ export function manyApps(count: number): Json {
       { namespace: `team-${i % 3}`, port: 8080 + i, project: `my-group/team-${i % 2}`, semverRange: `${i}.x` },
     ]),
   );
+}
+
+/**
+ * A copy of the configuration (defaults.yaml and environments/) in a temporary folder, with a third
+ * environment added as a team would add one: `staging.yaml`, prod's file with its names and VPC
+ * range moved. "Adding an environment is one new file"; the caller removes the folder.
+ */
+export function configWithStaging(): string {
+  const dir = mkdtempSync(path.join(tmpdir(), "config-staging-"));
+  cpSync(path.join(CONFIG_DIR, "defaults.yaml"), path.join(dir, "defaults.yaml"));
+  cpSync(path.join(CONFIG_DIR, "environments"), path.join(dir, "environments"), { recursive: true });
+  const prod = readFileSync(path.join(dir, "environments", "prod.yaml"), "utf8");
+  writeFileSync(
+    path.join(dir, "environments", "staging.yaml"),
+    prod.replace(/prod/g, "staging").replace(/10\.1\./g, "10.2."),
+  );
+  return dir;
 }

@@ -1,8 +1,8 @@
 import { execFile } from "child_process";
-import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "fs";
-import { tmpdir } from "os";
+import { existsSync, readFileSync, rmSync } from "fs";
 import * as path from "path";
 import { promisify } from "util";
+import { configWithStaging } from "./helpers";
 
 // "Adding an environment is one new file" (README "Environments and promotion"): a staging.yaml
 // beside dev's and prod's, nothing else edited, and the app synthesizes it and the render check
@@ -11,16 +11,8 @@ const ROOT = path.join(__dirname, "..");
 const run = promisify(execFile);
 
 describe("a third environment is one new file", () => {
-  const dir = mkdtempSync(path.join(tmpdir(), "third-env-"));
+  const dir = configWithStaging();
   const out = path.join(dir, "cdktf.out");
-  cpSync(path.join(ROOT, "config", "defaults.yaml"), path.join(dir, "defaults.yaml"));
-  cpSync(path.join(ROOT, "config", "environments"), path.join(dir, "environments"), { recursive: true });
-  // prod's file with its names and its VPC range moved: what a team would copy and edit.
-  const prod = readFileSync(path.join(dir, "environments", "prod.yaml"), "utf8");
-  writeFileSync(
-    path.join(dir, "environments", "staging.yaml"),
-    prod.replace(/prod/g, "staging").replace(/10\.1\./g, "10.2."),
-  );
   const env = { ...process.env, GITOPS_CONFIG_DIR: dir, CHECKPOINT_DISABLE: "1" };
   const node = (script: string, extra: NodeJS.ProcessEnv = {}) =>
     run(process.execPath, ["-r", path.join(ROOT, "scripts", "register.js"), path.join(ROOT, script)], {
